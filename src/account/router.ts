@@ -1,0 +1,44 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import type { Deps } from '../ports/deps.ts';
+import { formBody, requireForm } from '../http/body.ts';
+import type { RelyingParty } from '../oidc/relying-party.ts';
+import { requireAccount, requireCsrf } from './session.ts';
+import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
+import { notificationRoutes } from './notifications.ts';
+
+async function noStore(ctx: Context, next: Next) {
+  ctx.set('Cache-Control', 'no-store');
+  await next();
+}
+
+/** /account: the employee's self-service area. */
+export function accountRouter(deps: Deps, rp: RelyingParty): Router {
+  const router = new Router({ prefix: '/account' });
+  router.use(noStore);
+  router.get('/callback', async (ctx) => { ctx.redirect(await rp.finishLogin(ctx)); });
+  router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', client: null }); });
+
+  const signedIn = requireAccount(deps, rp);
+  const post = [signedIn, requireForm, formBody, requireCsrf] as const;
+  const enroll = enrollRoutes(deps);
+  const guarded = recoveryAndDisableRoutes(deps);
+  const notes = notificationRoutes(deps);
+
+  router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
+  router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });
+  router.get('/security/enable', signedIn, enroll.showEnable);
+  router.post('/security/enable', ...post, enroll.confirm('/account/security/enable'));
+  router.get('/security/device', signedIn, async (ctx) => { await ctx.render('account/device', { title: 'My mobile device has changed' }); });
+  router.post('/security/device', ...post, enroll.startDeviceChange);
+  router.get('/security/device/confirm', signedIn, enroll.showDeviceConfirm);
+  router.post('/security/device/confirm', ...post, enroll.confirm('/account/security/device/confirm'));
+  router.get('/security/recovery-codes', signedIn, guarded.showRecovery);
+  router.post('/security/recovery-codes', ...post, guarded.regenerate);
+  router.get('/security/disable', signedIn, guarded.showDisable);
+  router.post('/security/disable', ...post, guarded.disable);
+  router.get('/notifications', signedIn, notes.list);
+  router.post('/notifications/read', ...post, notes.markRead);
+  router.get('/notifications/stream', signedIn, notes.stream);
+  return router;
+}

@@ -1,0 +1,123 @@
+import type { Context } from 'koa';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { confirmEnrollment, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
+import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
+import { currentPolicy } from '../auth/policy.ts';
+import { verifyCurrentFactor } from '../auth/step-up.ts';
+import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
+import { daysLeft, deadlineFor, isExempt } from '../domain/deadline.ts';
+import type { Deps } from '../ports/deps.ts';
+import { field, parseForm } from '../http/body.ts';
+import { formatDate, formatDateTime } from '../http/format.ts';
+import { accountState } from './session.ts';
+
+const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
+
+export async function showSecurity(deps: Deps, ctx: Context, notice: string | null = null, error: string | null = null) {
+  const { user } = accountState(ctx);
+  const policy = await currentPolicy(deps);
+  const now = deps.clock.now();
+  const deadline = !user.twoFactor.enabled && policy.mandatory ? deadlineFor(user, policy) : null;
+  const banner = deadline
+    ? (deadline > now || isExempt(user, now)
+      ? `Your administrator requires two-step authentication. ${daysLeft(deadline, now)} days left (until ${formatDate(deadline)}).`
+      : `Your set time to enable two-step sign-in ended on ${formatDate(deadline)}.`)
+    : null;
+  const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
+  await ctx.render('account/security', {
+    title: 'Security', notice, error, banner,
+    enabledAt: user.twoFactor.enabledAt ? formatDateTime(user.twoFactor.enabledAt) : '',
+    codesLeft: user.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
+    disableReason: allowed.ok ? null : allowed.reason,
+  });
+}
+
+async function renderEnroll(deps: Deps, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
+  const view = await pendingEnrollment(deps, accountState(ctx).user, restart);
+  await ctx.render('interaction/enroll', {
+    title: 'Set up two-step sign-in', error, required: null,
+    qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
+    secretGroups: view.secretGroups, action, cancelAction: '/account',
+  });
+  ctx.status = status;
+}
+
+async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: string, notice: string) {
+  await ctx.render('interaction/recovery-codes', {
+    title: 'Recovery codes', heading, notice, codes,
+    codesText: `${deps.config.productName} recovery codes for ${accountState(ctx).user.login}\n\n${codes.join('\n')}\n`,
+    continueMethod: 'get', continueAction: '/account', csrf: null,
+  });
+}
+
+function codeError(kind: string, until?: Date): string {
+  if (kind === 'locked') return `Too many wrong codes. Try again after ${until ? formatDateTime(until) : 'a few minutes'}.`;
+  if (kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
+  if (kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
+  return "That code didn't match. Check your phone's clock is set automatically and try the current code.";
+}
+
+/** Enable (first enrolment) and device change share one confirm step. */
+export function enrollRoutes(deps: Deps) {
+  return {
+    showEnable: async (ctx: Context) => {
+      if (accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
+      await renderEnroll(deps, ctx, '/account/security/enable', false, null);
+    },
+    showDeviceConfirm: async (ctx: Context) => {
+      if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
+      await renderEnroll(deps, ctx, '/account/security/device/confirm', false, null);
+    },
+    startDeviceChange: async (ctx: Context) => {
+      if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
+      await pendingEnrollment(deps, accountState(ctx).user, true);
+      ctx.status = 303;
+      ctx.redirect('/account/security/device/confirm');
+    },
+    confirm: (action: string) => async (ctx: Context) => {
+      const form = parseForm(ctx, codeForm);
+      const outcome = form ? await confirmEnrollment(deps, accountState(ctx).user.id, form.code) : { kind: 'malformed' as const };
+      if (outcome.kind === 'ok') {
+        if (outcome.recoveryCodes) return renderCodes(deps, ctx, outcome.recoveryCodes, 'Two-step sign-in is on', 'Your authenticator app is set up.');
+        return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
+      }
+      const status = outcome.kind === 'locked' ? 429 : outcome.kind === 'malformed' ? 400 : outcome.kind === 'no-pending' ? 409 : 401;
+      await renderEnroll(deps, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), status);
+    },
+  };
+}
+
+async function renderStepUp(ctx: Context, page: { heading: string; explanation: string; action: string; submitLabel: string; danger: boolean; refused?: boolean }, error: string | null, status = 200) {
+  await ctx.render('account/step-up', { title: page.heading, refused: false, ...page, error });
+  ctx.status = status;
+}
+
+export function recoveryAndDisableRoutes(deps: Deps) {
+  const recoveryPage = { heading: 'New recovery codes', explanation: 'Generating new codes revokes all your current recovery codes. Confirm with a current code.', action: '/account/security/recovery-codes', submitLabel: 'Generate new codes', danger: false };
+  const disablePage = { heading: 'Turn off two-step sign-in', explanation: 'Your account will be protected by your password only. Confirm with a current code.', action: '/account/security/disable', submitLabel: 'Turn off', danger: true };
+  return {
+    showRecovery: (ctx: Context) => renderStepUp(ctx, recoveryPage, null),
+    regenerate: async (ctx: Context) => {
+      const { user } = accountState(ctx);
+      const form = parseForm(ctx, codeForm);
+      const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
+      if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined), verified.kind === 'locked' ? 429 : 400);
+      await renderCodes(deps, ctx, await regenerateRecoveryCodes(deps, user.id), 'New recovery codes', 'Your old recovery codes no longer work.');
+    },
+    showDisable: async (ctx: Context) => {
+      const { user } = accountState(ctx);
+      const allowed = canDisableTwoFactor({ user, policy: await currentPolicy(deps), otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
+      await renderStepUp(ctx, { ...disablePage, refused: !allowed.ok }, allowed.ok ? null : allowed.reason, allowed.ok ? 200 : 403);
+    },
+    disable: async (ctx: Context) => {
+      const form = parseForm(ctx, codeForm);
+      const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code) : { kind: 'malformed' as const };
+      if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
+      if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), outcome.kind === 'locked' ? 429 : 400);
+      ctx.state.account.user = (await deps.users.findById(accountState(ctx).user.id))!;
+      ctx.state.me = ctx.state.account.user;
+      await showSecurity(deps, ctx, 'Two-step sign-in is off.');
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context, Next } from 'koa';
+import type { AppConfig } from '../config/load.ts';
+import type { ClientConfig } from '../config/schema.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { User } from '../domain/types.ts';
+import type { Deps } from '../ports/deps.ts';
+import { RelyingParty, type RpSession } from '../oidc/relying-party.ts';
+
+export const ACCOUNT_CLIENT_ID = 'account-console';
+
+function accountClientSecret(config: AppConfig): string {
+  return createHmac('sha256', config.cookieKeys[0]!).update(ACCOUNT_CLIENT_ID).digest('base64url');
+}
+
+/** The account area is an ordinary first-party OIDC client of this provider: same sign-in, same 2FA. */
+export function accountClient(config: AppConfig): ClientConfig {
+  return {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_secret: accountClientSecret(config),
+    client_name: 'Your account',
+    redirect_uris: [`${config.issuer}/account/callback`],
+    post_logout_redirect_uris: [`${config.issuer}/account/signed-out`],
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    token_endpoint_auth_method: 'client_secret_basic',
+    first_party: true,
+  };
+}
+
+export function accountRelyingParty(config: AppConfig): RelyingParty {
+  return new RelyingParty({
+    issuer: config.issuer,
+    clientId: ACCOUNT_CLIENT_ID,
+    clientSecret: accountClientSecret(config),
+    redirectUri: `${config.issuer}/account/callback`,
+    postLogoutRedirectUri: `${config.issuer}/account/signed-out`,
+    scope: 'openid email profile',
+    cookieName: 'account.session',
+    sessionTtlSeconds: 30 * 60,
+  });
+}
+
+export interface AccountState {
+  session: RpSession;
+  user: User;
+}
+
+export function accountState(ctx: Context): AccountState {
+  return ctx.state.account as AccountState;
+}
+
+/** Signed in (via the provider) and still an active user; otherwise off to sign in. */
+export function requireAccount(deps: Deps, rp: RelyingParty) {
+  return async (ctx: Context, next: Next) => {
+    const session = rp.session(ctx);
+    const user = session ? await deps.users.findById(session.sub) : null;
+    if (!session || !user || !user.active) {
+      if (ctx.method !== 'GET') throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
+      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200)));
+      return;
+    }
+    ctx.state.account = { session, user } satisfies AccountState;
+    ctx.state.csrf = session.csrf;
+    ctx.state.unread = await deps.notifications.unreadCount(user.id);
+    ctx.state.me = user;
+    await next();
+  };
+}
+
+/** Every account/admin form carries the session's CSRF token. */
+export async function requireCsrf(ctx: Context, next: Next): Promise<void> {
+  const expected = accountState(ctx).session.csrf;
+  const got = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.csrf;
+  const ok = typeof got === 'string' && got.length === expected.length && timingSafeEqual(Buffer.from(got), Buffer.from(expected));
+  if (!ok) throw new DomainError('csrf', 'This form has expired. Go back, reload the page and try again.', 403);
+  await next();
+}

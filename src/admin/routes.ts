@@ -1,0 +1,108 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
+import { currentPolicy } from '../auth/policy.ts';
+import { secondFactorKey } from '../auth/limits.ts';
+import { daysLeft, deadlineFor, isExempt } from '../domain/deadline.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Deps } from '../ports/deps.ts';
+import { field, parseForm } from '../http/body.ts';
+import { formatDate, formatDateTime } from '../http/format.ts';
+import { accountState } from '../account/session.ts';
+
+const policyForm = z.object({
+  csrf: field(100),
+  mandatory: z.literal('on').optional(),
+  graceDays: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(0).max(365)),
+  sendCodeToNotifications: z.literal('on').optional(),
+});
+const dateForm = z.object({ csrf: field(100), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
+const AUDIT_PAGE = 50;
+
+function endOfDayUtc(isoDate: string): Date {
+  const d = new Date(`${isoDate}T23:59:59.999Z`);
+  if (Number.isNaN(d.getTime())) throw new DomainError('bad_date', 'Enter a valid date.', 400);
+  return d;
+}
+
+export function adminRoutes(deps: Deps) {
+  async function showSettings(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
+    const policy = await currentPolicy(deps);
+    const users = await deps.users.list();
+    const updater = policy.updatedBy ? await deps.users.findById(policy.updatedBy) : null;
+    await ctx.render('admin/settings', {
+      title: 'Two-factor authentication', policy, notice, error,
+      enrolled: users.filter((u) => u.twoFactor.enabled).length, total: users.length,
+      enforcedSince: policy.enforcedSince ? formatDate(policy.enforcedSince) : '',
+      updatedAt: policy.updatedAt ? formatDateTime(policy.updatedAt) : '', updatedBy: updater?.login ?? policy.updatedBy ?? '',
+    });
+    ctx.status = status;
+  }
+
+  async function showUsers(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
+    const policy = await currentPolicy(deps);
+    const now = deps.clock.now();
+    const filter = ctx.query.filter;
+    const rows = [];
+    for (const u of await deps.users.list()) {
+      const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy) : null;
+      const overdue = Boolean(deadline && deadline <= now && !isExempt(u, now));
+      if (filter === 'not-enrolled' && u.twoFactor.enabled) continue;
+      if (filter === 'overdue' && !overdue) continue;
+      rows.push({
+        id: u.id, login: u.login, name: u.name, role: u.role, enabled: u.twoFactor.enabled,
+        deadline: deadline ? formatDate(deadline) : null, daysLeft: deadline ? daysLeft(deadline, now) : null, overdue,
+        exempt: isExempt(u, now) && u.enforcement.exemptUntil ? formatDate(u.enforcement.exemptUntil) : null,
+        lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
+        codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
+        locked: Boolean(await deps.limiter.lockedUntil(secondFactorKey(u.id), now.getTime())),
+      });
+    }
+    await ctx.render('admin/users', { title: 'Employees', rows, notice, error });
+    ctx.status = status;
+  }
+
+  const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
+    try {
+      const notice = await run(ctx, accountState(ctx).user, String(ctx.params.id));
+      await showUsers(ctx, notice);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      await showUsers(ctx, null, err.message, err.status);
+    }
+  };
+  const dated = (ctx: Context) => {
+    const form = parseForm(ctx, dateForm);
+    if (!form) throw new DomainError('bad_date', 'Enter a valid date.', 400);
+    return endOfDayUtc(form.until);
+  };
+
+  return {
+    showSettings: (ctx: Context) => showSettings(ctx),
+    savePolicy: async (ctx: Context) => {
+      const form = parseForm(ctx, policyForm);
+      if (!form) return showSettings(ctx, null, 'The set time must be a whole number of days from 0 to 365.', 400);
+      try {
+        const saved = await changePolicy(deps, accountState(ctx).user, { mandatory: form.mandatory === 'on', graceDays: form.graceDays, sendCodeToNotifications: form.sendCodeToNotifications === 'on' });
+        await showSettings(ctx, saved.mandatory ? `Saved. Two-step sign-in is mandatory; people without it have ${saved.graceDays} days.` : 'Saved.');
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        await showSettings(ctx, null, err.message, err.status);
+      }
+    },
+    showUsers: (ctx: Context) => showUsers(ctx),
+    extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDate(until)}.`; }),
+    exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),
+    reset: userAction(async (_ctx, admin, id) => { await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
+    unlock: userAction(async (_ctx, admin, id) => { await unlockAccount(deps, admin, id); return 'Unlocked.'; }),
+    showAudit: async (ctx: Context) => {
+      const total = await deps.audit.count();
+      const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE));
+      const page = Math.min(pages, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
+      const entries = (await deps.audit.list((page - 1) * AUDIT_PAGE, AUDIT_PAGE)).map((e) => ({
+        when: formatDateTime(e.at), actor: e.actor, action: e.action, target: e.target, details: JSON.stringify(e.details),
+      }));
+      await ctx.render('admin/audit', { title: 'Audit log', entries, page, pages });
+    },
+  };
+}

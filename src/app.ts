@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helmet from 'koa-helmet';
+import views from 'koa-views';
+import type { Adapter } from 'oidc-provider';
+import type Provider from 'oidc-provider';
+import type { Deps } from './ports/deps.ts';
+import { createProvider } from './oidc/provider.ts';
+import { errorPages } from './http/errors.ts';
+import { requestLog } from './http/request-log.ts';
+import { staticAssets } from './http/static.ts';
+import { interactionRouter } from './interaction/router.ts';
+import { accountRouter } from './account/router.ts';
+import { adminRouter } from './admin/router.ts';
+import { accountClient, accountRelyingParty } from './account/session.ts';
+
+export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
+
+export interface AppOptions {
+  adapter?: new (name: string) => Adapter;
+}
+
+function securityHeaders() {
+  const csp = helmet.contentSecurityPolicy as unknown as { getDefaultDirectives(): Record<string, Iterable<string>> };
+  const directives = csp.getDefaultDirectives();
+  // Chrome applies form-action to the redirects after a form post, which would block the
+  // final hop back to the application (as in node-oidc-provider's own example).
+  delete directives['form-action'];
+  return helmet({ contentSecurityPolicy: { useDefaults: false, directives } });
+}
+
+/** The provider's koa app with our middleware and routes in front of its own. */
+export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
+  const provider = createProvider(deps, [...deps.config.clients, accountClient(deps.config)], options.adapter);
+  provider.use(requestLog(deps.logger));
+  provider.use(securityHeaders());
+  provider.use(views(VIEWS_DIR, { extension: 'ejs' }));
+  provider.use(async (ctx, next) => {
+    ctx.state.productName = deps.config.productName;
+    ctx.state.adminContact = deps.config.adminContact;
+    await next();
+  });
+  provider.use(staticAssets(VIEWS_DIR));
+  provider.use(errorPages(deps.logger));
+  const interactions = interactionRouter({ deps, provider });
+  provider.use(interactions.routes());
+  provider.use(interactions.allowedMethods());
+  const rp = accountRelyingParty(deps.config);
+  for (const router of [accountRouter(deps, rp), adminRouter(deps, rp)]) {
+    provider.use(router.routes());
+    provider.use(router.allowedMethods());
+  }
+  return provider;
+}

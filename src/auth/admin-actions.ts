@@ -1,0 +1,83 @@
+import { canMakeMandatory } from '../domain/mfa-policy.ts';
+import { DAY_MS } from '../domain/deadline.ts';
+import { DomainError, NotFoundError } from '../domain/errors.ts';
+import type { Policy, User } from '../domain/types.ts';
+import type { Deps } from '../ports/deps.ts';
+import { passwordKey, secondFactorKey, enrollmentKey } from './limits.ts';
+import { audit, notifyUser } from './notify.ts';
+import { currentPolicy } from './policy.ts';
+
+export interface PolicyChange {
+  mandatory: boolean;
+  graceDays: number;
+  sendCodeToNotifications: boolean;
+}
+
+/**
+ * Change the 2FA policy. Only an admin who has 2FA may make it mandatory; switching it on gives
+ * every user without 2FA a personal deadline of now + graceDays (users created later get
+ * createdAt + graceDays). Switching it off clears nothing, it just stops enforcement.
+ */
+export async function changePolicy(deps: Deps, admin: User, change: PolicyChange): Promise<Policy> {
+  const before = await currentPolicy(deps);
+  const now = deps.clock.now();
+  const turningOn = change.mandatory && !before.mandatory;
+  if (turningOn) {
+    const allowed = canMakeMandatory(admin);
+    if (!allowed.ok) throw new DomainError('admin_needs_2fa', allowed.reason, 403);
+  }
+  const saved = await deps.policies.save({
+    ...change,
+    enforcedSince: turningOn ? now : before.enforcedSince,
+    updatedBy: admin.id,
+    updatedAt: now,
+  });
+  let deadlinesSet = 0;
+  if (turningOn) deadlinesSet = await deps.users.setDeadlineForUnenrolled(new Date(now.getTime() + change.graceDays * DAY_MS));
+  await audit(deps, admin.id, 'policy.changed', null, {
+    mandatoryBefore: before.mandatory, mandatory: change.mandatory, graceDays: change.graceDays,
+    sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet,
+  });
+  return saved;
+}
+
+async function target(deps: Deps, userId: string): Promise<User> {
+  const user = await deps.users.findById(userId);
+  if (!user) throw new NotFoundError('That user');
+  return user;
+}
+
+export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date): Promise<void> {
+  const user = await target(deps, userId);
+  if (until.getTime() <= deps.clock.now().getTime()) throw new DomainError('deadline_in_past', 'The new deadline must be in the future.', 400);
+  await deps.users.setEnforcement(user.id, { deadline: until });
+  await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null });
+}
+
+export async function exemptUntil(deps: Deps, admin: User, userId: string, until: Date | null): Promise<void> {
+  const user = await target(deps, userId);
+  if (until && until.getTime() <= deps.clock.now().getTime()) throw new DomainError('exemption_in_past', 'The exemption must end in the future.', 400);
+  await deps.users.setEnforcement(user.id, { exemptUntil: until });
+  await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null });
+}
+
+/** Lost phone and no codes: 2FA off, failures forgotten, a fresh set time to enrol again. */
+export async function resetTwoFactor(deps: Deps, admin: User, userId: string): Promise<void> {
+  const user = await target(deps, userId);
+  const policy = await currentPolicy(deps);
+  await deps.users.disableTwoFactor(user.id);
+  const deadline = new Date(deps.clock.now().getTime() + policy.graceDays * DAY_MS);
+  await deps.users.setEnforcement(user.id, { deadline });
+  await deps.limiter.reset(secondFactorKey(user.id));
+  await deps.limiter.reset(enrollmentKey(user.id));
+  await audit(deps, admin.id, 'two-factor.reset', user.id, { newDeadline: deadline.toISOString() });
+  await notifyUser(deps, user.id, 'two-factor-reset', { by: admin.login });
+}
+
+export async function unlockAccount(deps: Deps, admin: User, userId: string): Promise<void> {
+  const user = await target(deps, userId);
+  await deps.limiter.reset(secondFactorKey(user.id));
+  await deps.limiter.reset(enrollmentKey(user.id));
+  await deps.limiter.reset(passwordKey(user.login));
+  await audit(deps, admin.id, 'user.unlocked', user.id);
+}

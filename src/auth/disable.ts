@@ -1,0 +1,26 @@
+import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
+import type { User } from '../domain/types.ts';
+import type { Deps } from '../ports/deps.ts';
+import { audit, notifyUser } from './notify.ts';
+import { currentPolicy } from './policy.ts';
+import type { CodeOutcome } from './second-factor.ts';
+import { verifyCurrentFactor } from './step-up.ts';
+
+export type DisableOutcome = { kind: 'refused'; reason: string } | CodeOutcome;
+
+export async function otherAdminsWithTwoFactor(deps: Deps, userId: string): Promise<number> {
+  return (await deps.users.list()).filter((u) => u.role === 'admin' && u.active && u.twoFactor.enabled && u.id !== userId).length;
+}
+
+/** Turn 2FA off, where policy allows, after a current code. */
+export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: string): Promise<DisableOutcome> {
+  const policy = await currentPolicy(deps);
+  const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
+  if (!allowed.ok) return { kind: 'refused', reason: allowed.reason };
+  const verified = await verifyCurrentFactor(deps, user, rawCode);
+  if (verified.kind !== 'ok') return verified;
+  await deps.users.disableTwoFactor(user.id);
+  await audit(deps, user.id, 'two-factor.disabled', user.id);
+  await notifyUser(deps, user.id, 'two-factor-disabled', { at: deps.clock.now().toISOString() });
+  return verified;
+}

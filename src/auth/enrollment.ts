@@ -1,0 +1,87 @@
+import { generateRecoveryCodes, normaliseRecoveryCode } from '../domain/recovery-codes.ts';
+import { groupSecretForHumans, newTotpSecret, normaliseCode, otpauthUri } from '../domain/totp.ts';
+import type { User } from '../domain/types.ts';
+import type { Deps } from '../ports/deps.ts';
+import { enrollmentKey, secondFactorRule } from './limits.ts';
+import { audit, notifyUser } from './notify.ts';
+import { recoveryHash } from './recovery.ts';
+import { checkTotp, type CodeOutcome } from './second-factor.ts';
+
+/** A pending secret older than this is replaced rather than shown again. */
+const PENDING_MAX_AGE_MS = 60 * 60 * 1000;
+
+export interface EnrollmentView {
+  secretBase32: string;
+  secretGroups: string;
+  uri: string;
+}
+
+export type ConfirmOutcome =
+  | { kind: 'ok'; recoveryCodes: string[] | null; deviceChanged: boolean }
+  | { kind: 'no-pending' }
+  | Exclude<CodeOutcome, { kind: 'ok' }>;
+
+function view(deps: Deps, user: User, secretBase32: string): EnrollmentView {
+  return {
+    secretBase32,
+    secretGroups: groupSecretForHumans(secretBase32),
+    uri: otpauthUri({ issuer: deps.config.productName, accountName: user.login, secretBase32 }),
+  };
+}
+
+/**
+ * Show the enrolment page: reuse a recent pending secret (so a reload does not break a scan
+ * already made), else create one. The active secret, if any, keeps working meanwhile.
+ */
+export async function pendingEnrollment(deps: Deps, user: User, restart = false): Promise<EnrollmentView> {
+  const now = deps.clock.now();
+  const { pendingSecret, pendingSince } = user.twoFactor;
+  if (!restart && pendingSecret && pendingSince && now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS) {
+    return view(deps, user, deps.secrets.open(pendingSecret));
+  }
+  const secretBase32 = newTotpSecret(deps.random);
+  await deps.users.setPendingSecret(user.id, deps.secrets.seal(secretBase32), now);
+  return view(deps, user, secretBase32);
+}
+
+export async function newRecoveryCodes(deps: Deps): Promise<{ codes: string[]; hashes: string[] }> {
+  const codes = generateRecoveryCodes(deps.random);
+  return { codes, hashes: codes.map((c) => recoveryHash(deps, normaliseRecoveryCode(c)!)) };
+}
+
+/** Confirm the pending secret with a code from the new app; first enrolment also issues recovery codes. */
+export async function confirmEnrollment(deps: Deps, userId: string, rawCode: string, actor = userId): Promise<ConfirmOutcome> {
+  const code = normaliseCode(rawCode);
+  if (!code) return { kind: 'malformed' };
+  const user = await deps.users.findById(userId);
+  const pending = user?.twoFactor.pendingSecret;
+  if (!user || !pending) return { kind: 'no-pending' };
+
+  const rule = secondFactorRule(deps);
+  const key = enrollmentKey(userId);
+  const nowMs = deps.clock.now().getTime();
+  const slot = await deps.limiter.reserve(key, rule, nowMs);
+  if (!slot.allowed) return { kind: 'locked', until: new Date(slot.lockedUntil) };
+  const checked = await checkTotp(deps, userId, pending, code);
+  if (checked.kind !== 'ok') {
+    const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
+    return lockedUntil ? { kind: 'locked', until: new Date(lockedUntil) } : checked;
+  }
+  await deps.limiter.succeed(key);
+
+  const deviceChanged = user.twoFactor.enabled;
+  const fresh = deviceChanged ? null : await newRecoveryCodes(deps);
+  const swapped = await deps.users.confirmPendingSecret(userId, pending, deps.clock.now(), fresh?.hashes ?? null);
+  if (!swapped) return { kind: 'no-pending' };
+  await audit(deps, actor, deviceChanged ? 'two-factor.device-changed' : 'two-factor.enabled', userId);
+  await notifyUser(deps, userId, deviceChanged ? 'device-changed' : 'two-factor-enabled', { at: deps.clock.now().toISOString() });
+  return { kind: 'ok', recoveryCodes: fresh?.codes ?? null, deviceChanged };
+}
+
+export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promise<string[]> {
+  const { codes, hashes } = await newRecoveryCodes(deps);
+  await deps.users.replaceRecoveryCodes(userId, hashes);
+  await audit(deps, userId, 'recovery-codes.regenerated', userId);
+  await notifyUser(deps, userId, 'recovery-codes-regenerated', { at: deps.clock.now().toISOString() });
+  return codes;
+}

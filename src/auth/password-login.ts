@@ -1,0 +1,75 @@
+import { createHash, randomInt } from 'node:crypto';
+import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
+import type { Deps } from '../ports/deps.ts';
+import { notificationCodeKey, passwordKey, passwordRule } from './limits.ts';
+import { currentPolicy } from './policy.ts';
+import { audit, notifyUser } from './notify.ts';
+
+export interface PasswordAttempt {
+  uid: string;
+  login: string;
+  password: string;
+  ip: string;
+  userAgent: string;
+  mfaRequestedByApp: boolean;
+}
+
+export type PasswordOutcome =
+  | { kind: 'invalid' }
+  | { kind: 'locked'; until: Date }
+  | { kind: 'inactive' }
+  | { kind: 'accepted'; accountId: string; next: NextStep };
+
+export const NOTIFICATION_CODE_DIGITS = 8;
+
+export function hashNotificationCode(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
+}
+
+/**
+ * Step one. Unknown logins verify against a dummy hash, so both cost one argon2 verify and
+ * share the same failure budget and message. Success stores a challenge; it never finishes.
+ */
+export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promise<PasswordOutcome> {
+  const login = attempt.login.trim().toLowerCase();
+  const now = deps.clock.now();
+  const rule = passwordRule(deps);
+  const key = passwordKey(login);
+  const slot = await deps.limiter.reserve(key, rule, now.getTime());
+  if (!slot.allowed) return { kind: 'locked', until: new Date(slot.lockedUntil) };
+
+  const user = await deps.users.findByLogin(login);
+  const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
+  const passwordOk = await deps.passwords.verify(hash, attempt.password);
+  if (!user || !passwordOk) {
+    const { lockedUntil } = await deps.limiter.fail(key, rule, now.getTime());
+    if (lockedUntil && user) await audit(deps, 'system', 'password.locked', user.id, { ip: attempt.ip });
+    return lockedUntil ? { kind: 'locked', until: new Date(lockedUntil) } : { kind: 'invalid' };
+  }
+  await deps.limiter.succeed(key);
+  if (!user.active) return { kind: 'inactive' };
+
+  const policy = await currentPolicy(deps);
+  const next = decideAfterPassword({ user, policy, now, mfaRequestedByApp: attempt.mfaRequestedByApp });
+  const ttlSeconds = Math.round(deps.config.secondFactor.challengeMinutes * 60);
+  await deps.challenges.put({
+    uid: attempt.uid,
+    accountId: user.id,
+    passed: ['pwd'],
+    createdAt: now.getTime(),
+    expiresAt: now.getTime() + ttlSeconds * 1000,
+    ip: attempt.ip,
+    userAgent: attempt.userAgent.slice(0, 300),
+  }, ttlSeconds);
+
+  const data: Record<string, string> = { at: now.toISOString(), ip: attempt.ip, userAgent: attempt.userAgent.slice(0, 300) };
+  if (next.kind === 'second-factor' && policy.sendCodeToNotifications) {
+    const code = String(randomInt(0, 10 ** NOTIFICATION_CODE_DIGITS)).padStart(NOTIFICATION_CODE_DIGITS, '0');
+    const codeTtl = Math.round(deps.config.secondFactor.notificationCodeMinutes * 60);
+    await deps.oneTimeCodes.put(notificationCodeKey(attempt.uid), hashNotificationCode(code), codeTtl);
+    data.code = code;
+    data.codeExpiresAt = new Date(now.getTime() + codeTtl * 1000).toISOString();
+  }
+  await notifyUser(deps, user.id, 'password-accepted', data);
+  return { kind: 'accepted', accountId: user.id, next };
+}

@@ -1,0 +1,150 @@
+import type { ParseArgsConfig } from 'node:util';
+import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
+import { audit } from '../auth/notify.ts';
+import { currentPolicy } from '../auth/policy.ts';
+import { deadlineFor } from '../domain/deadline.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Role, User } from '../domain/types.ts';
+import type { Deps } from '../ports/deps.ts';
+
+type Values = Record<string, string | boolean | undefined>;
+interface Command { summary: string; options: NonNullable<ParseArgsConfig['options']>; run(deps: Deps, v: Values): Promise<void> }
+
+const CLI_ACTOR = `cli:${process.env.USER ?? 'unknown'}`;
+const str = { type: 'string' as const };
+
+function need(v: Values, key: string): string {
+  const value = v[key];
+  if (typeof value !== 'string' || !value) throw new DomainError('missing_option', `--${key} is required.`);
+  return value;
+}
+
+async function userByLogin(deps: Deps, login: string): Promise<User> {
+  const user = await deps.users.findByLogin(login);
+  if (!user) throw new DomainError('not_found', `No user with login ${login}.`);
+  return user;
+}
+
+function date(v: string): Date {
+  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v);
+  if (Number.isNaN(d.getTime())) throw new DomainError('bad_date', `Not a date: ${v} (use YYYY-MM-DD).`);
+  return d;
+}
+
+function checkPassword(password: string): string {
+  if (password.length < 12 || password.length > 1024) throw new DomainError('weak_password', 'Passwords must be 12 to 1024 characters.');
+  return password;
+}
+
+export const commands: Record<string, Command> = {
+  'create-user': {
+    summary: '--login EMAIL --name NAME --password PW [--role admin|employee]',
+    options: { login: str, name: str, password: str, role: str },
+    async run(deps, v) {
+      const role = (v.role ?? 'employee') as Role;
+      if (role !== 'admin' && role !== 'employee') throw new DomainError('bad_role', '--role must be admin or employee.');
+      const login = need(v, 'login').trim().toLowerCase();
+      if (!/^[^\s@]+@[^\s@]+$/.test(login) || login.length > 254) throw new DomainError('bad_login', 'The login must be an e-mail address.');
+      const user = await deps.users.create({ login, name: need(v, 'name'), role, passwordHash: await deps.passwords.hash(checkPassword(need(v, 'password'))), createdAt: deps.clock.now() });
+      await audit(deps, CLI_ACTOR, 'user.created', user.id, { login, role });
+      console.log(`Created ${role} ${login} (${user.id}).`);
+    },
+  },
+  'set-password': {
+    summary: '--login EMAIL --password PW',
+    options: { login: str, password: str },
+    async run(deps, v) {
+      const user = await userByLogin(deps, need(v, 'login'));
+      await deps.users.setPassword(user.id, await deps.passwords.hash(checkPassword(need(v, 'password'))));
+      await audit(deps, CLI_ACTOR, 'user.password-set', user.id);
+      console.log(`Password set for ${user.login}.`);
+    },
+  },
+  'list-users': {
+    summary: '[--not-enrolled]',
+    options: { 'not-enrolled': { type: 'boolean' } },
+    async run(deps, v) {
+      const policy = await currentPolicy(deps);
+      const users = await deps.users.list(v['not-enrolled'] ? { notEnrolled: true } : {});
+      for (const u of users) {
+        const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy)?.toISOString().slice(0, 10) ?? '' : '';
+        console.log([u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? '2FA on ' : '2FA off', deadline ? `deadline ${deadline}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd());
+      }
+      console.log(`${users.length} users.`);
+    },
+  },
+  'set-policy': {
+    summary: '--as ADMIN_EMAIL [--mandatory true|false] [--grace-days N] [--send-code true|false]',
+    options: { as: str, mandatory: str, 'grace-days': str, 'send-code': str },
+    async run(deps, v) {
+      const admin = await userByLogin(deps, need(v, 'as'));
+      if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an admin.`);
+      const before = await currentPolicy(deps);
+      const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
+      const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
+      if (!Number.isInteger(grace) || grace < 0 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 0 to 365.');
+      const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) });
+      console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
+    },
+  },
+  'reset-2fa': {
+    summary: '--as ADMIN_EMAIL --login EMAIL',
+    options: { as: str, login: str },
+    async run(deps, v) {
+      const admin = await userByLogin(deps, need(v, 'as'));
+      const user = await userByLogin(deps, need(v, 'login'));
+      await resetTwoFactor(deps, admin, user.id);
+      console.log(`Two-step sign-in reset for ${user.login}.`);
+    },
+  },
+  'extend-deadline': {
+    summary: '--as ADMIN_EMAIL --login EMAIL --until YYYY-MM-DD',
+    options: { as: str, login: str, until: str },
+    async run(deps, v) {
+      const admin = await userByLogin(deps, need(v, 'as'));
+      const user = await userByLogin(deps, need(v, 'login'));
+      await extendDeadline(deps, admin, user.id, date(need(v, 'until')));
+      console.log(`Deadline for ${user.login} extended.`);
+    },
+  },
+  exempt: {
+    summary: '--as ADMIN_EMAIL --login EMAIL --until YYYY-MM-DD',
+    options: { as: str, login: str, until: str },
+    async run(deps, v) {
+      const admin = await userByLogin(deps, need(v, 'as'));
+      const user = await userByLogin(deps, need(v, 'login'));
+      await exemptUntil(deps, admin, user.id, date(need(v, 'until')));
+      console.log(`${user.login} exempt until ${need(v, 'until')}.`);
+    },
+  },
+  unlock: {
+    summary: '--as ADMIN_EMAIL --login EMAIL',
+    options: { as: str, login: str },
+    async run(deps, v) {
+      const admin = await userByLogin(deps, need(v, 'as'));
+      const user = await userByLogin(deps, need(v, 'login'));
+      await unlockAccount(deps, admin, user.id);
+      console.log(`${user.login} unlocked.`);
+    },
+  },
+  'reencrypt-secrets': {
+    summary: '(re-seal every TOTP secret with the newest SECRET_BOX_KEYS key)',
+    options: {},
+    async run(deps) {
+      let changed = 0;
+      for (const u of await deps.users.list()) {
+        const { secret, pendingSecret } = u.twoFactor;
+        if (![secret, pendingSecret].some((s) => s && deps.secrets.needsRotation(s))) continue;
+        const reseal = (s: string | null) => (s ? deps.secrets.seal(deps.secrets.open(s)) : null);
+        await deps.users.replaceSealedSecrets(u.id, reseal(secret), reseal(pendingSecret));
+        changed++;
+      }
+      await audit(deps, CLI_ACTOR, 'secrets.reencrypted', null, { users: changed });
+      console.log(`Re-encrypted secrets of ${changed} users.`);
+    },
+  },
+};
+
+export function usage(): string {
+  return ['Usage: npm run admin -- <command> [options]', '', ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(18)} ${c.summary}`)].join('\n');
+}

@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+const clientSchema = z.object({
+  client_id: z.string().min(1),
+  client_secret: z.string().min(1).optional(),
+  client_name: z.string().optional(),
+  redirect_uris: z.array(z.string().url()).min(1),
+  post_logout_redirect_uris: z.array(z.string().url()).optional(),
+  grant_types: z.array(z.string()).default(['authorization_code', 'refresh_token']),
+  response_types: z.array(z.string()).default(['code']),
+  token_endpoint_auth_method: z.string().default('client_secret_basic'),
+  /** First-party apps skip the consent page. */
+  first_party: z.boolean().default(false),
+}).passthrough();
+
+export type ClientConfig = z.infer<typeof clientSchema>;
+
+const storeKind = z.enum(['memory', 'mongo']);
+const stateKind = z.enum(['memory', 'redis']);
+
+export const configSchema = z.object({
+  productName: z.string().min(1).max(100),
+  adminContact: z.string().min(1).max(200),
+  issuer: z.string().url(),
+  host: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65535),
+  proxy: z.coerce.boolean(),
+  stores: z.object({ users: storeKind, state: stateKind, provider: stateKind }),
+  redis: z.object({ url: z.string().min(1), prefix: z.string() }),
+  mongo: z.object({ uri: z.string() }),
+  cookieKeys: z.array(z.string().min(1)),
+  jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).nullable(),
+  secretBoxKeys: z.array(z.object({ id: z.string().min(1).max(32), key: z.string().min(1) })),
+  recoveryCodePepper: z.string(),
+  password: z.object({
+    memoryCost: z.number().int().min(1024),
+    timeCost: z.number().int().min(1),
+    parallelism: z.number().int().min(1),
+    maxFailures: z.number().int().min(1),
+    lockMinutes: z.number().positive(),
+    maxPerHour: z.number().int().min(1).max(100),
+  }),
+  secondFactor: z.object({
+    maxFailures: z.number().int().min(1).max(20),
+    lockMinutes: z.number().positive(),
+    maxPerHour: z.number().int().min(1).max(100),
+    challengeMinutes: z.number().positive().max(60),
+    notificationCodeMinutes: z.number().positive().max(30),
+  }),
+  policyDefaults: z.object({
+    mandatory: z.boolean(),
+    graceDays: z.number().int().min(0).max(365),
+    sendCodeToNotifications: z.boolean(),
+  }),
+  clients: z.array(clientSchema),
+  demo: z.object({ enabled: z.coerce.boolean(), port: z.coerce.number().int().min(0).max(65535), seedUsers: z.coerce.boolean() }),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Adapter } from 'oidc-provider';
+import type { AppConfig } from './config/load.ts';
+import type { Deps, Logger } from './ports/deps.ts';
+import { systemClock, type Clock } from './ports/clock.ts';
+import { AesGcmSecretBox } from './infra/crypto/secret-box.ts';
+import { Argon2PasswordHasher } from './infra/crypto/argon2-hasher.ts';
+import { MemoryUserRepository } from './infra/memory/user-repository.ts';
+import { MemoryPolicyStore } from './infra/memory/policy-store.ts';
+import { MemoryNotificationStore } from './infra/memory/notification-store.ts';
+import { MemoryAuditLog } from './infra/memory/audit-log.ts';
+import { MemoryChallengeStore } from './infra/memory/challenge-store.ts';
+import { MemoryAttemptLimiter } from './infra/memory/attempt-limiter.ts';
+import { MemoryUsedCodeStore } from './infra/memory/used-code-store.ts';
+import { MemoryOneTimeCodeStore } from './infra/memory/one-time-code-store.ts';
+import { connectRedis } from './infra/redis/connection.ts';
+import { RedisChallengeStore } from './infra/redis/challenge-store.ts';
+import { RedisAttemptLimiter } from './infra/redis/attempt-limiter.ts';
+import { RedisUsedCodeStore } from './infra/redis/used-code-store.ts';
+import { RedisOneTimeCodeStore } from './infra/redis/one-time-code-store.ts';
+import { connectMongo } from './infra/mongo/connection.ts';
+import { MongoUserRepository } from './infra/mongo/user-repository.ts';
+import { MongoPolicyStore } from './infra/mongo/policy-store.ts';
+import { MongoNotificationStore } from './infra/mongo/notification-store.ts';
+import { MongoAuditLog } from './infra/mongo/audit-log.ts';
+import { createRedisAdapterClass } from './oidc/redis-adapter.ts';
+
+export interface Runtime {
+  deps: Deps;
+  /** undefined: the provider's own in-process memory adapter (embedded default only). */
+  adapter?: new (name: string) => Adapter;
+  redis?: Redis;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  /** Reuse an existing Redis connection (tests, several instances in one process). */
+  redis?: Redis;
+}
+
+/** The one place that picks implementations: memory for the embedded default, Redis and MongoDB otherwise. */
+export async function buildRuntime(config: AppConfig, logger: Logger, options: RuntimeOptions = {}): Promise<Runtime> {
+  const closers: Array<() => Promise<unknown>> = [];
+  const needsRedis = config.stores.state === 'redis' || config.stores.provider === 'redis';
+  let redis = options.redis;
+  if (needsRedis && !redis) {
+    redis = await connectRedis(config.redis.url);
+    const own = redis!;
+    closers.push(() => own.quit().catch(() => own.disconnect()));
+  }
+  const prefix = config.redis.prefix;
+
+  let users, policies, notifications, audit;
+  if (config.stores.users === 'mongo') {
+    const conn = await connectMongo(config.mongo.uri);
+    closers.push(() => conn.close());
+    users = new MongoUserRepository(conn);
+    policies = new MongoPolicyStore(conn);
+    notifications = new MongoNotificationStore(conn);
+    audit = new MongoAuditLog(conn);
+  } else {
+    users = new MemoryUserRepository();
+    policies = new MemoryPolicyStore();
+    notifications = new MemoryNotificationStore();
+    audit = new MemoryAuditLog();
+  }
+
+  const redisState = config.stores.state === 'redis' ? redis! : null;
+  const deps: Deps = {
+    config,
+    logger,
+    clock: options.clock ?? systemClock,
+    random: (n) => randomBytes(n),
+    users, policies, notifications, audit,
+    challenges: redisState ? new RedisChallengeStore(redisState, prefix) : new MemoryChallengeStore(),
+    limiter: redisState ? new RedisAttemptLimiter(redisState, prefix) : new MemoryAttemptLimiter(),
+    usedCodes: redisState ? new RedisUsedCodeStore(redisState, prefix) : new MemoryUsedCodeStore(),
+    oneTimeCodes: redisState ? new RedisOneTimeCodeStore(redisState, prefix) : new MemoryOneTimeCodeStore(),
+    passwords: new Argon2PasswordHasher({
+      memoryCost: config.password.memoryCost, timeCost: config.password.timeCost, parallelism: config.password.parallelism,
+    }),
+    secrets: new AesGcmSecretBox(config.secretBoxKeys),
+  };
+  const adapter = config.stores.provider === 'redis' ? createRedisAdapterClass(redis!, `${prefix}oidc:`) : undefined;
+  return {
+    deps,
+    ...(adapter ? { adapter } : {}),
+    ...(redis ? { redis } : {}),
+    close: async () => { for (const close of closers.reverse()) await close(); },
+  };
+}

@@ -1,0 +1,94 @@
+export type Role = 'admin' | 'employee';
+
+export interface RecoveryCodeRecord {
+  /** HMAC-SHA256 of the normalised code (see domain/recovery-codes.ts); never the code itself. */
+  hash: string;
+  usedAt: Date | null;
+}
+
+export interface TwoFactorState {
+  enabled: boolean;
+  /** Confirmed TOTP secret, sealed by the SecretBox. */
+  secret: string | null;
+  enabledAt: Date | null;
+  /** Secret being enrolled (first enrolment or device change), sealed; becomes `secret` once confirmed. */
+  pendingSecret: string | null;
+  pendingSince: Date | null;
+  recoveryCodes: RecoveryCodeRecord[];
+}
+
+export interface Enforcement {
+  /** Personal deadline to enable 2FA while the policy is mandatory. */
+  deadline: Date | null;
+  /** Admin exemption: enforcement does not deny sign-in before this time. */
+  exemptUntil: Date | null;
+}
+
+export interface User {
+  id: string;
+  login: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  createdAt: Date;
+  twoFactor: TwoFactorState;
+  enforcement: Enforcement;
+  lastSignInAt: Date | null;
+}
+
+export interface NewUser {
+  login: string;
+  name: string;
+  role: Role;
+  passwordHash: string;
+  createdAt: Date;
+  enforcement?: Partial<Enforcement>;
+}
+
+export interface Policy {
+  mandatory: boolean;
+  graceDays: number;
+  enforcedSince: Date | null;
+  sendCodeToNotifications: boolean;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export type NotificationKind =
+  | 'password-accepted'
+  | 'two-factor-enabled'
+  | 'two-factor-disabled'
+  | 'two-factor-reset'
+  | 'device-changed'
+  | 'recovery-code-used'
+  | 'recovery-codes-regenerated'
+  | 'recovery-codes-low'
+  | 'second-factor-locked'
+  | 'deadline-approaching'
+  | 'sign-in-denied'
+  | 'user-denied-after-deadline';
+
+export interface Notification {
+  id: string;
+  userId: string;
+  kind: NotificationKind;
+  data: Record<string, string | number | boolean | null>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export interface AuditEntry {
+  id: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  at: Date;
+  details: Record<string, string | number | boolean | null>;
+}
+
+/**
+ * Factors a user passed. `pwd` and `otp` are RFC 8176 values; recovery and notification codes
+ * get explicit names so apps can tell a lost-phone sign-in apart from a normal one.
+ */
+export type AuthMethod = 'pwd' | 'otp' | 'recovery_code' | 'notification_code';

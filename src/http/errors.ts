@@ -1,0 +1,49 @@
+import type { Context, Next } from 'koa';
+import { errors as oidcErrors } from 'oidc-provider';
+import { DomainError, StoreUnavailableError } from '../domain/errors.ts';
+import type { Logger } from '../ports/deps.ts';
+
+function wantsJson(ctx: Context): boolean {
+  return ctx.accepts('html', 'json') === 'json';
+}
+
+async function respond(ctx: Context, status: number, title: string, message: string, code: string): Promise<void> {
+  ctx.status = status;
+  ctx.set('Cache-Control', 'no-store');
+  if (wantsJson(ctx)) {
+    ctx.body = { error: code, error_description: message };
+    return;
+  }
+  await ctx.render('error', { title, message, code, detail: '' });
+  ctx.status = status;
+}
+
+/**
+ * Error boundary for our own routes. A store outage fails closed with a 503 page (no factor is
+ * ever skipped); an expired or foreign interaction is a 400; internals are never shown.
+ */
+export function errorPages(logger: Logger) {
+  return async function errorBoundary(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) {
+        logger.error({ store: err.store, path: ctx.path }, 'store unavailable');
+        ctx.set('Retry-After', '30');
+        return respond(ctx, 503, 'Temporarily unavailable', 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', 'temporarily_unavailable');
+      }
+      if (err instanceof DomainError) {
+        return respond(ctx, err.status, 'Something is not right', err.message, err.code);
+      }
+      if (err instanceof oidcErrors.SessionNotFound || err instanceof oidcErrors.InvalidRequest) {
+        return respond(ctx, 400, 'Sign-in expired', 'This sign-in page has expired or was opened in another browser. Go back to the application and sign in again.', 'interaction_expired');
+      }
+      const status = (err as { status?: number }).status;
+      if (status && status >= 400 && status < 500) {
+        return respond(ctx, status, 'Request refused', (err as { expose?: boolean }).expose ? (err as Error).message : 'The request could not be processed.', 'bad_request');
+      }
+      logger.error({ err: (err as Error).message, stack: (err as Error).stack, path: ctx.path }, 'unhandled error');
+      return respond(ctx, 500, 'Something went wrong', 'An unexpected error occurred. No changes were made. Please try again.', 'server_error');
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import type { Context } from 'koa';
+import { DomainError } from '../domain/errors.ts';
+import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
+
+const SCOPE_TEXT: Record<string, string> = {
+  openid: 'Know who you are (your user id)',
+  email: 'See your e-mail address',
+  profile: 'See your name',
+  offline_access: 'Stay signed in when you are not using it',
+};
+
+function missingScopes(details: Interaction): string[] {
+  const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+  return missing.length ? missing : ['openid'];
+}
+
+export async function showConsent(ctx: Context, step: StepDeps, details: Interaction): Promise<void> {
+  const client = await step.provider.Client.find(String(details.params.client_id));
+  await ctx.render('interaction/consent', {
+    title: 'Allow access',
+    uid: details.uid,
+    client: client?.clientName ?? client?.clientId ?? 'This application',
+    scopes: missingScopes(details).map((s) => SCOPE_TEXT[s] ?? s),
+  });
+}
+
+/** POST /interaction/:uid/consent: record the grant for exactly what the app asked. */
+export function submitConsent(step: StepDeps) {
+  return async (ctx: Context) => {
+    const details = await loadInteraction(ctx, step);
+    if (details.prompt.name !== 'consent' || !details.session?.accountId) {
+      throw new DomainError('consent_not_expected', 'There is nothing to approve for this sign-in. Go back to the application and start again.', 400);
+    }
+    const { Grant } = step.provider;
+    const grant = details.grantId
+      ? (await Grant.find(details.grantId))!
+      : new Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
+    const d = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(' '));
+    if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    const grantId = await grant.save();
+    const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  };
+}

@@ -1,0 +1,63 @@
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
+import type { User } from '../domain/types.ts';
+import type { Challenge } from '../ports/challenge-store.ts';
+import type { Deps } from '../ports/deps.ts';
+import { currentPolicy } from '../auth/policy.ts';
+
+export interface StepDeps {
+  deps: Deps;
+  provider: Provider;
+}
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** The provider checks the interaction cookie matches the uid: a foreign or expired uid throws. */
+export async function loadInteraction(ctx: Context, { provider }: StepDeps): Promise<Interaction> {
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  if (details.uid !== ctx.params.uid) throw new (await import('oidc-provider')).errors.SessionNotFound('interaction mismatch');
+  return details;
+}
+
+export function mfaRequestedByApp(details: Interaction): boolean {
+  const acr = details.params.acr_values;
+  return typeof acr === 'string' && acr.split(' ').includes('mfa');
+}
+
+export interface SignInState {
+  details: Interaction;
+  challenge: Challenge;
+  user: User;
+  next: NextStep;
+}
+
+/**
+ * Everything a step after the password needs. Null when the password step was not passed in this
+ * interaction (skipped step, expired challenge, deactivated user): the caller sends them back.
+ */
+export async function loadSignIn(ctx: Context, step: StepDeps): Promise<SignInState | null> {
+  const details = await loadInteraction(ctx, step);
+  const challenge = await step.deps.challenges.get(details.uid);
+  if (!challenge || !challenge.passed.includes('pwd')) return null;
+  const user = await step.deps.users.findById(challenge.accountId);
+  if (!user || !user.active) return null;
+  const policy = await currentPolicy(step.deps);
+  const next = decideAfterPassword({ user, policy, now: step.deps.clock.now(), mfaRequestedByApp: mfaRequestedByApp(details) });
+  return { details, challenge, user, next };
+}
+
+export function backToLogin(ctx: Context): void {
+  ctx.status = 303;
+  ctx.redirect(`/interaction/${ctx.params.uid}`);
+}
+
+export function stepUrl(uid: string, next: NextStep): string {
+  switch (next.kind) {
+    case 'second-factor': return `/interaction/${uid}/two-factor`;
+    case 'enroll-offer': return `/interaction/${uid}/deadline`;
+    case 'enroll-required': return `/interaction/${uid}/enroll`;
+    case 'deny': return `/interaction/${uid}/denied`;
+    case 'finish-password-only': return `/interaction/${uid}`;
+  }
+}

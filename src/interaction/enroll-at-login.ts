@@ -1,0 +1,89 @@
+import type { Context } from 'koa';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import { confirmEnrollment, pendingEnrollment } from '../auth/enrollment.ts';
+import { field, parseForm } from '../http/body.ts';
+import { formatDateTime } from '../http/format.ts';
+import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { finishSignIn } from './finish.ts';
+
+const codeForm = z.object({ code: field(40).trim().min(1) });
+
+async function requireEnrolling(ctx: Context, step: StepDeps): Promise<SignInState | null> {
+  const state = await loadSignIn(ctx, step);
+  if (!state || (state.next.kind !== 'enroll-offer' && state.next.kind !== 'enroll-required')) {
+    backToLogin(ctx);
+    return null;
+  }
+  return state;
+}
+
+async function renderEnroll(ctx: Context, step: StepDeps, state: SignInState, error: string | null, status: number) {
+  const view = await pendingEnrollment(step.deps, state.user);
+  await ctx.render('interaction/enroll', {
+    title: 'Set up two-step sign-in',
+    error,
+    required: state.next.kind === 'enroll-required' ? 'This application requires two-step sign-in. Set it up to continue.' : null,
+    qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
+    secretGroups: view.secretGroups,
+    action: `/interaction/${ctx.params.uid}/enroll`,
+    cancelAction: null,
+  });
+  ctx.status = status;
+}
+
+/** POST /interaction/:uid/enroll/start ("Set up now"), then GET shows the QR code and key. */
+export function startEnroll(step: StepDeps) {
+  return async (ctx: Context) => {
+    if (!(await requireEnrolling(ctx, step))) return;
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${ctx.params.uid}/enroll`);
+  };
+}
+
+export function showEnroll(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await requireEnrolling(ctx, step);
+    if (state) await renderEnroll(ctx, step, state, null, 200);
+  };
+}
+
+/** POST /interaction/:uid/enroll: confirm the first code, show recovery codes once, then continue. */
+export function submitEnroll(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await requireEnrolling(ctx, step);
+    if (!state) return;
+    const form = parseForm(ctx, codeForm);
+    const outcome = form ? await confirmEnrollment(step.deps, state.user.id, form.code) : { kind: 'malformed' as const };
+    if (outcome.kind === 'ok') {
+      await step.deps.challenges.put({ ...state.challenge, passed: ['pwd', 'otp'] }, Math.max(1, Math.round((state.challenge.expiresAt - step.deps.clock.now().getTime()) / 1000)));
+      const codes = outcome.recoveryCodes ?? [];
+      await ctx.render('interaction/recovery-codes', {
+        title: 'Save your recovery codes',
+        heading: 'Two-step sign-in is on',
+        notice: 'Your authenticator app is set up.',
+        codes,
+        codesText: `${step.deps.config.productName} recovery codes for ${state.user.login}\n\n${codes.join('\n')}\n`,
+        continueMethod: 'post',
+        continueAction: `/interaction/${ctx.params.uid}/continue`,
+        csrf: null,
+      });
+      return;
+    }
+    if (outcome.kind === 'locked') return renderEnroll(ctx, step, state, `Too many wrong codes. Try again after ${formatDateTime(outcome.until)}.`, 429);
+    if (outcome.kind === 'no-pending') return renderEnroll(ctx, step, state, 'Setup was restarted elsewhere. Scan the new QR code below.', 409);
+    const message = outcome.kind === 'malformed' ? 'Enter the 6-digit code shown in your authenticator app.'
+      : outcome.kind === 'wrong' && outcome.driftSteps !== null ? "That code didn't match. Your phone's clock seems to be off: set it to update automatically, then try again."
+        : "That code didn't match. Make sure you scanned this QR code, then enter the current code.";
+    return renderEnroll(ctx, step, state, message, outcome.kind === 'malformed' ? 400 : 401);
+  };
+}
+
+/** POST /interaction/:uid/continue: after enrolment the second factor counts; finish the sign-in. */
+export function continueAfterEnroll(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await loadSignIn(ctx, step);
+    if (!state || !state.challenge.passed.includes('otp')) return backToLogin(ctx);
+    await finishSignIn(ctx, step, state, state.challenge.passed);
+  };
+}

@@ -1,0 +1,67 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { passwordLogin } from '../auth/password-login.ts';
+import { field, parseForm } from '../http/body.ts';
+import { formatDateTime } from '../http/format.ts';
+import { loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
+import { finishSignIn } from './finish.ts';
+import { showConsent } from './consent.ts';
+import { recordDenied } from './deadline.ts';
+
+const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
+
+async function renderLogin(ctx: Context, uid: string, client: string | null, login: string, error: string | null, status = 200) {
+  await ctx.render('interaction/login', { title: 'Sign in', uid, client, login, error });
+  ctx.status = status;
+}
+
+function clientName(details: { params: Record<string, unknown> }, step: StepDeps): Promise<string | null> {
+  const clientId = String(details.params.client_id ?? '');
+  return step.provider.Client.find(clientId).then((c) => c?.clientName ?? clientId ?? null);
+}
+
+/** GET /interaction/:uid: the login page, or the consent page when only consent is missing. */
+export function showInteraction(step: StepDeps) {
+  return async (ctx: Context) => {
+    const details = await loadInteraction(ctx, step);
+    if (details.prompt.name === 'consent') return showConsent(ctx, step, details);
+    const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : '';
+    await renderLogin(ctx, details.uid, await clientName(details, step), hint, null);
+  };
+}
+
+/** POST /interaction/:uid/login: the password step; on success, on to whatever comes next. */
+export function submitLogin(step: StepDeps) {
+  return async (ctx: Context) => {
+    const details = await loadInteraction(ctx, step);
+    const client = await clientName(details, step);
+    const form = parseForm(ctx, loginForm);
+    if (!form) return renderLogin(ctx, details.uid, client, '', 'Enter your work e-mail and password.', 400);
+
+    const outcome = await passwordLogin(step.deps, {
+      uid: details.uid,
+      login: form.login,
+      password: form.password,
+      ip: ctx.ip,
+      userAgent: ctx.get('user-agent'),
+      mfaRequestedByApp: mfaRequestedByApp(details),
+    });
+    switch (outcome.kind) {
+      case 'invalid':
+        return renderLogin(ctx, details.uid, client, form.login, 'Wrong e-mail or password.', 401);
+      case 'locked':
+        return renderLogin(ctx, details.uid, client, form.login, `Too many failed attempts. Try again after ${formatDateTime(outcome.until)}.`, 429);
+      case 'inactive':
+        return renderLogin(ctx, details.uid, client, form.login, `This account is disabled. Ask ${step.deps.config.adminContact}.`, 403);
+      case 'accepted': {
+        if (outcome.next.kind === 'finish-password-only') {
+          const state = await loadSignIn(ctx, step);
+          if (state) return finishSignIn(ctx, step, state, ['pwd']);
+        }
+        if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
+        ctx.status = 303;
+        return ctx.redirect(stepUrl(details.uid, outcome.next));
+      }
+    }
+  };
+}

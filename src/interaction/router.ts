@@ -1,0 +1,40 @@
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
+import { formBody, requireForm } from '../http/body.ts';
+import type { StepDeps } from './context.ts';
+import { showInteraction, submitLogin } from './login.ts';
+import { showRecovery, showTwoFactor, submitRecovery, submitTwoFactor } from './two-factor.ts';
+import { showDeadline, showDenied, submitLater } from './deadline.ts';
+import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
+import { submitConsent } from './consent.ts';
+import { abortSignIn } from './finish.ts';
+
+async function noStore(ctx: Context, next: Next) {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+  await next();
+}
+
+/** /interaction/:uid/...: one thin handler per step; every POST is a small URL-encoded form. */
+export function interactionRouter(step: StepDeps): Router {
+  const router = new Router({ prefix: '/interaction/:uid' });
+  router.use(noStore);
+  const post = [requireForm, formBody] as const;
+
+  router.get('/', showInteraction(step));
+  router.post('/login', ...post, submitLogin(step));
+  router.get('/two-factor', showTwoFactor(step));
+  router.post('/two-factor', ...post, submitTwoFactor(step));
+  router.get('/recovery', showRecovery(step));
+  router.post('/recovery', ...post, submitRecovery(step));
+  router.get('/deadline', showDeadline(step));
+  router.post('/later', ...post, submitLater(step));
+  router.post('/enroll/start', ...post, startEnroll(step));
+  router.get('/enroll', showEnroll(step));
+  router.post('/enroll', ...post, submitEnroll(step));
+  router.post('/continue', ...post, continueAfterEnroll(step));
+  router.get('/denied', showDenied(step));
+  router.post('/consent', ...post, submitConsent(step));
+  router.post('/abort', ...post, (ctx) => abortSignIn(ctx, step, 'The user cancelled or was not allowed to sign in.'));
+  return router;
+}

@@ -1,0 +1,103 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { useRecoveryCode } from '../auth/recovery.ts';
+import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
+import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
+import { field, parseForm } from '../http/body.ts';
+import { formatDateTime } from '../http/format.ts';
+import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { finishSignIn } from './finish.ts';
+import { currentPolicy } from '../auth/policy.ts';
+
+const codeForm = z.object({ code: field(40).trim().min(1) });
+
+function clockHint(driftSteps: number | null): string | null {
+  if (driftSteps === null) return null;
+  const minutes = Math.max(1, Math.round(Math.abs(driftSteps) / 2));
+  const direction = driftSteps > 0 ? 'ahead' : 'behind';
+  return `Your phone's clock seems to be about ${minutes} minute${minutes === 1 ? '' : 's'} ${direction}. Set it to update automatically, then try a new code.`;
+}
+
+function failureMessage(outcome: CodeOutcome): string {
+  if (outcome.kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
+  if (outcome.kind === 'wrong' && outcome.reused) return 'That code was already used. Wait for the next code in your app.';
+  return "That code didn't work. Check the code and try again.";
+}
+
+async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<void> {
+  await ctx.render('interaction/locked', {
+    title: 'Too many attempts',
+    uid: ctx.params.uid,
+    message: 'Too many wrong codes were entered for this account.',
+    untilText: formatDateTime(until),
+    adminContact: step.deps.config.adminContact,
+  });
+  ctx.status = 429;
+}
+
+/** Shared by the code page and the recovery page: finish on success, explain on failure. */
+async function settle(ctx: Context, step: StepDeps, state: SignInState, outcome: CodeOutcome, onFail: (msg: string, hint: string | null) => Promise<void>) {
+  if (outcome.kind === 'ok') return finishSignIn(ctx, step, state, ['pwd', outcome.method]);
+  if (outcome.kind === 'locked') return renderLocked(ctx, step, outcome.until);
+  return onFail(failureMessage(outcome), outcome.kind === 'wrong' ? clockHint(outcome.driftSteps) : null);
+}
+
+async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInState | null> {
+  const state = await loadSignIn(ctx, step);
+  if (!state || state.next.kind !== 'second-factor') {
+    backToLogin(ctx);
+    return null;
+  }
+  return state;
+}
+
+async function renderCodePage(ctx: Context, step: StepDeps, error: string | null, hint: string | null, status: number) {
+  const policy = await currentPolicy(step.deps);
+  await ctx.render('interaction/two-factor', { title: 'Two-step verification', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: policy.sendCodeToNotifications });
+  ctx.status = status;
+}
+
+export function showTwoFactor(step: StepDeps) {
+  return async (ctx: Context) => {
+    if (!(await requireEnrolled(ctx, step))) return;
+    await renderCodePage(ctx, step, null, null, 200);
+  };
+}
+
+export function submitTwoFactor(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await requireEnrolled(ctx, step);
+    if (!state) return;
+    const form = parseForm(ctx, codeForm);
+    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, form.code) : { kind: 'malformed' as const };
+    const fail = (msg: string, hint: string | null) => renderCodePage(ctx, step, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
+    return settle(ctx, step, state, outcome, fail);
+  };
+}
+
+async function renderRecoveryPage(ctx: Context, step: StepDeps, error: string | null, status: number) {
+  await ctx.render('interaction/recovery', { title: 'Use a recovery code', uid: ctx.params.uid, error, adminContact: step.deps.config.adminContact });
+  ctx.status = status;
+}
+
+export function showRecovery(step: StepDeps) {
+  return async (ctx: Context) => {
+    if (!(await requireEnrolled(ctx, step))) return;
+    await renderRecoveryPage(ctx, step, null, 200);
+  };
+}
+
+export function submitRecovery(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await requireEnrolled(ctx, step);
+    if (!state) return;
+    const form = parseForm(ctx, codeForm);
+    const outcome = form ? await useRecoveryCode(step.deps, state.challenge, form.code) : { kind: 'malformed' as const };
+    if (outcome.kind === 'ok' && outcome.remaining !== undefined && outcome.remaining <= LOW_RECOVERY_CODES) {
+      // The sign-in finishes; the warning reaches the user through Notifications and the account page.
+      step.deps.logger.info({ userId: state.user.id, remaining: outcome.remaining }, 'few recovery codes left');
+    }
+    const fail = (msg: string) => renderRecoveryPage(ctx, step, outcome.kind === 'malformed' ? 'Enter a recovery code like xxxx-xxxx-xxxx.' : msg.replace('That code', 'That recovery code'), outcome.kind === 'malformed' ? 400 : 401);
+    return settle(ctx, step, state, outcome, fail);
+  };
+}

@@ -1,0 +1,54 @@
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig } from './config/load.ts';
+import { buildRuntime } from './deps.ts';
+import { buildApp } from './app.ts';
+import { createLogger } from './logger.ts';
+import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
+import { demoApp } from './demo/app.ts';
+import { seedDemoUsers } from './demo/seed.ts';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = withBuiltInClients(await loadConfig());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Refusing to start.\n${err.problems.map((p) => `- ${p}`).join('\n')}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const runtime = await buildRuntime(config, logger);
+  const provider = buildApp(runtime.deps, runtime.adapter ? { adapter: runtime.adapter } : {});
+  const servers: Server[] = [provider.listen(config.port, config.host)];
+
+  if (config.generated.length) logger.warn({ generated: config.generated }, 'development keys generated at start: not for production');
+  const lines = [`${config.productName} is running at ${config.issuer}`, `  discovery: ${config.issuer}/.well-known/openid-configuration`];
+  if (config.demo.enabled) {
+    const url = demoUrl(config);
+    servers.push(demoApp(config.issuer, url, config.cookieKeys).listen(config.demo.port, config.host));
+    lines.push(`  demo app:  ${url}  (open this and press "Sign in")`);
+  }
+  if (config.demo.seedUsers) {
+    for (const u of await seedDemoUsers(runtime.deps)) lines.push(`  demo ${u.role.padEnd(8)} ${u.login} / ${u.password}`);
+  }
+  lines.push(`  account:   ${config.issuer}/account`);
+  if (config.stores.users === 'memory') lines.push('  stores:    in memory (embedded default): everything is lost on restart');
+  console.log(lines.join('\n'));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests');
+    await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
+    await runtime.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,77 @@
+import type { Configuration, KoaContextWithOIDC, Adapter } from 'oidc-provider';
+import type { AppConfig } from '../config/load.ts';
+import { ACR_VALUES } from '../domain/amr.ts';
+import { interactionPolicy } from './interaction-policy.ts';
+import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
+
+export interface ProviderHooks {
+  findAccount: NonNullable<Configuration['findAccount']>;
+  adapter?: new (name: string) => Adapter;
+}
+
+const FIRST_PARTY = 'first_party';
+
+function isFirstParty(ctx: KoaContextWithOIDC): boolean {
+  return Boolean((ctx.oidc.client as unknown as Record<string, unknown> | undefined)?.[FIRST_PARTY]);
+}
+
+/** oidc-provider configuration as plain data; behaviour that needs our stores comes in through hooks. */
+export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): Configuration {
+  return {
+    ...(hooks.adapter ? { adapter: hooks.adapter } : {}),
+    clients: config.clients as Configuration['clients'],
+    extraClientMetadata: { properties: [FIRST_PARTY] },
+    cookies: {
+      keys: config.cookieKeys,
+      long: { signed: true, sameSite: 'lax' },
+      short: { signed: true, sameSite: 'lax' },
+    },
+    jwks: config.jwks as Configuration['jwks'],
+    findAccount: hooks.findAccount,
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'preferred_username'],
+      acr: null,
+      amr: null,
+      auth_time: null,
+      sid: null,
+      iss: null,
+    },
+    acrValues: [...ACR_VALUES],
+    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
+      policy: interactionPolicy(),
+    },
+    issueRefreshToken: async (_ctx, client, code) =>
+      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    loadExistingGrant: async (ctx) => {
+      const grantId = ctx.oidc.result?.consent?.grantId
+        ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      if (!isFirstParty(ctx)) return undefined;
+      // First-party apps are trusted by the company: grant what they ask for without a consent page.
+      const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
+      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
+      await grant.save();
+      return grant;
+    },
+    renderError: renderProviderError,
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      Interaction: 3600,
+      Grant: 14 * 24 * 3600,
+      Session: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import type { Context } from 'koa';
+import * as oidc from 'openid-client';
+
+export interface RelyingPartyOptions {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  postLogoutRedirectUri: string;
+  scope: string;
+  /** Prefix of this app's cookies (signed with the koa app's keys). */
+  cookieName: string;
+  sessionTtlSeconds: number;
+}
+
+export interface RpSession {
+  sub: string;
+  claims: Record<string, unknown>;
+  idToken: string;
+  expiresAt: number;
+  /** Random per session: account/admin forms echo it back (CSRF token). */
+  csrf: string;
+}
+
+interface Transaction { state: string; nonce: string; verifier: string; returnTo: string }
+
+const encode = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+function decode<T>(raw: string | undefined): T | null {
+  if (!raw) return null;
+  try { return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as T; } catch { return null; }
+}
+
+/**
+ * An OpenID Connect client (authorization code + PKCE, via openid-client) keeping its session in
+ * a signed cookie, so it needs no server-side store and works behind any number of instances.
+ */
+export class RelyingParty {
+  private configuration?: Promise<oidc.Configuration>;
+
+  constructor(private readonly options: RelyingPartyOptions) {}
+
+  private config(): Promise<oidc.Configuration> {
+    this.configuration ??= oidc.discovery(new URL(this.options.issuer), this.options.clientId, this.options.clientSecret, undefined,
+      this.options.issuer.startsWith('http://') ? { execute: [oidc.allowInsecureRequests] } : undefined)
+      .catch((err) => { this.configuration = undefined; throw err; });
+    return this.configuration;
+  }
+
+  private cookieOptions(maxAgeMs: number) {
+    return { signed: true, httpOnly: true, sameSite: 'lax' as const, maxAge: maxAgeMs, overwrite: true, path: '/' };
+  }
+
+  /** Redirect URL to the provider; extra parameters such as acr_values pass through. */
+  async startLogin(ctx: Context, returnTo = '/', extra: Record<string, string> = {}): Promise<string> {
+    const config = await this.config();
+    const tx: Transaction = { state: oidc.randomState(), nonce: oidc.randomNonce(), verifier: oidc.randomPKCECodeVerifier(), returnTo };
+    ctx.cookies.set(`${this.options.cookieName}.tx`, encode(tx), this.cookieOptions(15 * 60 * 1000));
+    return oidc.buildAuthorizationUrl(config, {
+      redirect_uri: this.options.redirectUri,
+      scope: this.options.scope,
+      state: tx.state,
+      nonce: tx.nonce,
+      code_challenge: await oidc.calculatePKCECodeChallenge(tx.verifier),
+      code_challenge_method: 'S256',
+      ...extra,
+    }).href;
+  }
+
+  /** Handle the callback: validate state, PKCE and the ID token; start the session. Returns where to go. */
+  async finishLogin(ctx: Context): Promise<string> {
+    const tx = decode<Transaction>(ctx.cookies.get(`${this.options.cookieName}.tx`, { signed: true }));
+    if (!tx) throw Object.assign(new Error('Sign-in expired: start again.'), { status: 400, expose: true });
+    ctx.cookies.set(`${this.options.cookieName}.tx`, null, { path: '/' });
+    const config = await this.config();
+    const current = new URL(ctx.originalUrl, this.options.redirectUri);
+    const tokens = await oidc.authorizationCodeGrant(config, current, {
+      pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce, idTokenExpected: true,
+    });
+    const claims = tokens.claims()!;
+    const session: RpSession = {
+      sub: claims.sub,
+      claims: { ...claims },
+      idToken: tokens.id_token!,
+      expiresAt: Date.now() + this.options.sessionTtlSeconds * 1000,
+      csrf: oidc.randomState(),
+    };
+    ctx.cookies.set(this.options.cookieName, encode(session), this.cookieOptions(this.options.sessionTtlSeconds * 1000));
+    return tx.returnTo.startsWith('/') && !tx.returnTo.startsWith('//') ? tx.returnTo : '/';
+  }
+
+  session(ctx: Context): RpSession | null {
+    const session = decode<RpSession>(ctx.cookies.get(this.options.cookieName, { signed: true }));
+    return session && session.expiresAt > Date.now() ? session : null;
+  }
+
+  /** Clear the local session; returns the provider's end-session URL. */
+  async logout(ctx: Context): Promise<string> {
+    const session = this.session(ctx);
+    ctx.cookies.set(this.options.cookieName, null, { path: '/' });
+    const config = await this.config();
+    return oidc.buildEndSessionUrl(config, {
+      post_logout_redirect_uri: this.options.postLogoutRedirectUri,
+      ...(session ? { id_token_hint: session.idToken } : {}),
+    }).href;
+  }
+}

@@ -1,0 +1,18 @@
+import type { Notification, NotificationKind } from '../domain/types.ts';
+
+export interface NewNotification {
+  userId: string;
+  kind: NotificationKind;
+  data: Notification['data'];
+  createdAt: Date;
+}
+
+export interface NotificationStore {
+  add(input: NewNotification): Promise<Notification>;
+  /** Newest first. */
+  list(userId: string, limit: number): Promise<Notification[]>;
+  unreadCount(userId: string): Promise<number>;
+  markAllRead(userId: string, at: Date): Promise<void>;
+  /** Has this user had a notification of this kind since `since`? (rate limiting admin alerts) */
+  existsSince(userId: string, kind: NotificationKind, since: Date, dataKey?: string, dataValue?: string): Promise<boolean>;
+}

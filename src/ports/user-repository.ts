@@ -1,0 +1,47 @@
+import type { Enforcement, NewUser, User } from '../domain/types.ts';
+
+export interface UserListFilter {
+  /** Only users without 2FA enabled. */
+  notEnrolled?: boolean;
+}
+
+/**
+ * Users. Every method that changes two-factor state is a single atomic update,
+ * so concurrent requests (several server instances) cannot interleave badly.
+ */
+export interface UserRepository {
+  /** Throws DuplicateLoginError when the (lower-cased) login exists. */
+  create(input: NewUser): Promise<User>;
+  findById(id: string): Promise<User | null>;
+  /** Case-insensitive: the login is lower-cased before lookup. */
+  findByLogin(login: string): Promise<User | null>;
+  list(filter?: UserListFilter): Promise<User[]>;
+  count(): Promise<number>;
+
+  setPassword(id: string, passwordHash: string): Promise<void>;
+  setActive(id: string, active: boolean): Promise<void>;
+  recordSignIn(id: string, at: Date): Promise<void>;
+
+  /** Start enrolment or a device change: store a sealed secret that is not yet trusted. */
+  setPendingSecret(id: string, sealedSecret: string, at: Date): Promise<void>;
+  /**
+   * Promote the pending secret to the active one, enable 2FA, and replace the recovery codes.
+   * Atomic compare-and-set: returns false (and changes nothing) if the pending secret is no
+   * longer `expectedPending` (e.g. another tab restarted enrolment).
+   */
+  confirmPendingSecret(id: string, expectedPending: string, at: Date, recoveryCodeHashes: string[] | null): Promise<boolean>;
+  /** Clear the pending secret without touching the active one. */
+  clearPendingSecret(id: string): Promise<void>;
+  /** Turn 2FA off: clears secret, pending secret and recovery codes. */
+  disableTwoFactor(id: string): Promise<void>;
+  /** Replace all recovery codes (revokes the old set). */
+  replaceRecoveryCodes(id: string, hashes: string[]): Promise<void>;
+  /** Atomically mark one unused recovery code as used. False if absent or already used. */
+  consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean>;
+  /** Re-encrypt secrets (key rotation): replace sealed values as given. */
+  replaceSealedSecrets(id: string, secret: string | null, pendingSecret: string | null): Promise<void>;
+
+  setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void>;
+  /** Give every user without 2FA the same deadline; returns how many were changed. */
+  setDeadlineForUnenrolled(deadline: Date): Promise<number>;
+}

@@ -1,0 +1,128 @@
+import { expect } from 'chai';
+import { startInstance, type TestInstance } from '../helpers/instance.ts';
+import { interactionUrl, redeem, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
+import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
+import { textOf, type Page } from '../helpers/browser.ts';
+
+async function atCodePage(idp: TestInstance, u: TestUser): Promise<{ s: AppSession; page: Page }> {
+  const s = await startSignIn(idp);
+  const page = await submitPassword(idp, s, u.login, u.password);
+  expect(page.url).to.match(/\/two-factor$/);
+  return { s, page };
+}
+
+const submitCode = (idp: TestInstance, s: AppSession, code: string, step = 'two-factor') =>
+  s.browser.post(interactionUrl(idp, s.page, step), { code });
+
+describe('integration: TOTP second factor at sign-in', () => {
+  let idp: TestInstance;
+  before(async () => { idp = await startInstance(); });
+  after(async () => { await idp.close(); });
+
+  it('password then TOTP: ID token carries amr ["pwd","otp","mfa"] and acr "mfa"', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { s, page } = await atCodePage(idp, u);
+    expect(page.html).to.contain('autocomplete="one-time-code"');
+    const done = await submitCode(idp, s, codeAt(u.secret!, idp.clock.now().getTime()));
+    const claims = (await redeem(s, done)).claims()!;
+    expect(claims.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
+    expect(claims.acr).to.equal('mfa');
+  });
+
+  it('accepts the previous and next step, refuses two steps away with a clock hint', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const now = idp.clock.now().getTime();
+    for (const offset of [-30_000, 30_000]) {
+      idp.clock.advance(90_000); // a fresh step each round, so single-use does not interfere
+      const t = idp.clock.now().getTime();
+      const { s } = await atCodePage(idp, u);
+      const done = await submitCode(idp, s, codeAt(u.secret!, t + offset));
+      expect(done.stoppedAt, `offset ${offset}`).to.be.a('string');
+    }
+    idp.clock.advance(90_000);
+    const { s } = await atCodePage(idp, u);
+    const far = await submitCode(idp, s, codeAt(u.secret!, idp.clock.now().getTime() - 4 * 30_000));
+    expect(far.status).to.equal(401);
+    expect(textOf(far.html)).to.match(/clock seems to be about 2 minutes behind/);
+    void now;
+  });
+
+  it('a used code is refused the second time, even in another sign-in', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const code = codeAt(u.secret!, idp.clock.now().getTime());
+    const a = await atCodePage(idp, u);
+    expect((await submitCode(idp, a.s, code)).stoppedAt).to.be.a('string');
+    const b = await atCodePage(idp, u);
+    const again = await submitCode(idp, b.s, code);
+    expect(again.status).to.equal(401);
+    expect(textOf(again.html)).to.contain('already used');
+  });
+
+  it('recovery code signs in once (amr says so), and the same code fails the second time', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const code = u.recoveryCodes![3]!;
+    const a = await atCodePage(idp, u);
+    const first = await submitCode(idp, a.s, code.toUpperCase(), 'recovery');
+    expect((await redeem(a.s, first)).claims()!.amr).to.deep.equal(['pwd', 'recovery_code', 'mfa']);
+    const b = await atCodePage(idp, u);
+    const second = await submitCode(idp, b.s, code, 'recovery');
+    expect(second.status).to.equal(401);
+    const after = await idp.deps.users.findById(u.user.id);
+    expect(after!.twoFactor.recoveryCodes.filter((c) => c.usedAt)).to.have.length(1);
+  });
+
+  it('50 parallel submissions of one valid code (separate interactions) succeed exactly once', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    idp.clock.advance(60_000);
+    const sessions = await Promise.all(Array.from({ length: 50 }, () => atCodePage(idp, u)));
+    await idp.deps.limiter.reset(`2fa:${u.user.id}`);
+    const code = codeAt(u.secret!, idp.clock.now().getTime());
+    const results = await Promise.all(sessions.map(({ s }) => submitCode(idp, s, code)));
+    expect(results.filter((r) => r.stoppedAt)).to.have.length(1);
+  });
+
+  it('50 parallel submissions of one recovery code succeed exactly once', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const sessions = await Promise.all(Array.from({ length: 50 }, () => atCodePage(idp, u)));
+    const results = await Promise.all(sessions.map(({ s }) => submitCode(idp, s, u.recoveryCodes![0]!, 'recovery')));
+    expect(results.filter((r) => r.stoppedAt)).to.have.length(1);
+  });
+
+  it('200 parallel wrong codes: at most 5 failures are accepted, then even the right code waits for the lock to end', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const sessions = await Promise.all(Array.from({ length: 20 }, () => atCodePage(idp, u)));
+    const wrong = codeAt(u.secret!, idp.clock.now().getTime() + 10 * 60_000);
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => submitCode(idp, sessions[i % 20]!.s, wrong)));
+    const accepted = results.filter((r) => r.status === 401).length;
+    const refused = results.filter((r) => r.status === 429).length;
+    expect(accepted).to.be.at.most(5);
+    expect(accepted + refused).to.equal(200);
+    const right = await submitCode(idp, sessions[0]!.s, codeAt(u.secret!, idp.clock.now().getTime()));
+    expect(right.status).to.equal(429);
+    expect(textOf(right.html)).to.contain('Too many');
+    const notes = await idp.deps.notifications.list(u.user.id, 50);
+    expect(notes.some((n) => n.kind === 'second-factor-locked')).to.equal(true);
+    idp.clock.advance(16 * 60_000);
+    const later = await atCodePage(idp, u);
+    const ok = await submitCode(idp, later.s, codeAt(u.secret!, idp.clock.now().getTime()));
+    expect(ok.stoppedAt).to.be.a('string');
+  });
+
+  it('skipping the second step never yields an authorization code', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { s } = await atCodePage(idp, u);
+    const uid = /\/interaction\/([^/]+)/.exec(s.page.url)![1];
+    // Resume endpoint directly, the later/continue/consent steps, and a new authorization request.
+    const attempts: Page[] = [
+      await s.browser.get(`${idp.url}/auth/${uid}`),
+      await s.browser.post(interactionUrl(idp, s.page, 'later'), {}),
+      await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}),
+      await s.browser.post(interactionUrl(idp, s.page, 'consent'), {}),
+      await s.browser.post(interactionUrl(idp, s.page, 'enroll'), { code: '123456' }),
+    ];
+    for (const p of attempts) expect(p.stoppedAt, p.url).to.equal(undefined);
+    const fresh = await startSignIn(idp, {}, s.browser);
+    expect(fresh.page.stoppedAt).to.equal(undefined);
+    expect(fresh.page.html).to.contain('Sign in');
+  });
+});

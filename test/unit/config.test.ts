@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { randomBytes, generateKeyPairSync } from 'node:crypto';
+import { buildConfig, ConfigError } from '../../src/config/load.ts';
+import { testConfigDefaults } from '../helpers/config.ts';
+
+function productionRaw(overrides: Record<string, unknown> = {}) {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return testConfigDefaults({
+    issuer: 'https://login.example.com',
+    stores: { users: 'mongo', state: 'redis', provider: 'redis' },
+    mongo: { uri: 'mongodb://db.example.com/idp' },
+    cookieKeys: [randomBytes(32).toString('base64url')],
+    jwks: { keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'k1', use: 'sig', alg: 'ES256' }] },
+    secretBoxKeys: [{ id: 'k1', key: randomBytes(32).toString('base64') }],
+    recoveryCodePepper: randomBytes(32).toString('base64url'),
+    password: { memoryCost: 19456, timeCost: 2, parallelism: 1, maxFailures: 10, lockMinutes: 15, maxPerHour: 100 },
+    demo: { enabled: false, port: 3001, seedUsers: false },
+    ...overrides,
+  });
+}
+
+function refusals(overrides: Record<string, unknown>): string[] {
+  try {
+    buildConfig(productionRaw(overrides), 'production');
+    return [];
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+}
+
+describe('config: production boot refusals', () => {
+  it('accepts a complete production configuration', () => {
+    const config = buildConfig(productionRaw(), 'production');
+    expect(config.production).to.equal(true);
+    expect(config.generated).to.deep.equal([]);
+  });
+
+  const cases: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['memory user store', { stores: { users: 'memory', state: 'redis', provider: 'redis' } }, /stores\.users is "memory"/],
+    ['memory state store', { stores: { users: 'mongo', state: 'memory', provider: 'redis' } }, /stores\.state is "memory"/],
+    ['memory provider adapter', { stores: { users: 'mongo', state: 'redis', provider: 'memory' } }, /stores\.provider is "memory"/],
+    ['missing MongoDB URI', { mongo: { uri: '' } }, /MONGODB_URI is missing/],
+    ['missing cookie keys', { cookieKeys: [] }, /COOKIE_KEYS is missing/],
+    ['development cookie key', { cookieKeys: ['dev-0123456789abcdef0123456789abcdef'] }, /not a development key/],
+    ['short cookie key', { cookieKeys: ['short'] }, /at least 32/],
+    ['missing JWKS (generated key)', { jwks: null }, /JWKS is missing/],
+    ['public-only JWKS', { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'a', y: 'b' }] } }, /private signing keys/],
+    ['missing secret-box key', { secretBoxKeys: [] }, /SECRET_BOX_KEYS is missing/],
+    ['missing recovery-code pepper', { recoveryCodePepper: '' }, /RECOVERY_CODE_PEPPER/],
+    ['http issuer', { issuer: 'http://login.example.com' }, /https:\/\//],
+    ['demo app enabled', { demo: { enabled: true, port: 3001, seedUsers: false } }, /demo app/],
+    ['weak argon2 parameters', { password: { memoryCost: 4096, timeCost: 1, parallelism: 1, maxFailures: 10, lockMinutes: 15, maxPerHour: 100 } }, /OWASP/],
+  ];
+  for (const [name, overrides, message] of cases) {
+    it(`refuses: ${name}`, () => {
+      const problems = refusals(overrides);
+      expect(problems.join('\n')).to.match(message);
+    });
+  }
+
+  it('outside production, missing keys are generated and listed', () => {
+    const config = buildConfig(testConfigDefaults({ cookieKeys: [], jwks: null, secretBoxKeys: [], recoveryCodePepper: '' }), 'development');
+    expect(config.generated).to.have.members(['cookie keys', 'JWKS signing key', 'secret-box key', 'recovery-code pepper']);
+    expect(config.cookieKeys[0]).to.match(/^dev-/);
+  });
+
+  it('rejects invalid values with the path of the problem', () => {
+    expect(() => buildConfig(testConfigDefaults({ port: 'nope' }), 'test')).to.throw(ConfigError, /port/);
+    expect(() => buildConfig(testConfigDefaults({ secondFactor: { maxFailures: 500 } }), 'test')).to.throw(ConfigError, /secondFactor/);
+  });
+});
