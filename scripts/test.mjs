@@ -56,9 +56,15 @@ if (typecheckFailed) console.error('typecheck failed (counted as one failure)');
 
 const SUITES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'];
 const extra = process.argv.length > 2 ? process.argv.slice(2) : SUITES;
-const mocha = spawnSync('npx', ['mocha', ...extra], {
-  stdio: 'inherit',
-  env: { ...env, EXTRA_FAILURES: typecheckFailed ? '1' : '0' },
-});
+const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mocha-summary-')), 'counts.json');
+const mocha = spawnSync('npx', ['mocha', ...extra], { stdio: 'inherit', env: { ...env, SUMMARY_FILE: summaryFile } });
 redis.stop?.();
-process.exit(typecheckFailed || mocha.status !== 0 ? 1 : 0);
+
+// The last line is what CI reads. A mocha run that crashed before its summary counts as a failure.
+let counts = { passed: 0, failed: 0, skipped: 0 };
+let crashed = false;
+try { counts = JSON.parse(fs.readFileSync(summaryFile, 'utf8')); } catch { crashed = true; }
+if (crashed) console.error(`mocha stopped before reporting (exit ${mocha.status}): counted as one failure`);
+const failed = counts.failed + (typecheckFailed ? 1 : 0) + (crashed ? 1 : 0);
+console.log(`${counts.passed} passed, ${failed} failed, ${counts.skipped} skipped`);
+process.exit(failed > 0 || mocha.status !== 0 ? 1 : 0);

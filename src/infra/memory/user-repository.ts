@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
+import type { Enforcement, NewUser, User } from '../../domain/types.ts';
+import type { UserListFilter, UserRepository } from '../../ports/user-repository.ts';
+
+export function normaliseLogin(login: string): string {
+  return login.trim().toLowerCase();
+}
+
+function newId(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/**
+ * In-memory users. Every method does its work synchronously between awaits, so each one is
+ * atomic with respect to the event loop. Objects are deep-copied in and out.
+ */
+export class MemoryUserRepository implements UserRepository {
+  private readonly users = new Map<string, User>();
+
+  private mustGet(id: string): User {
+    const user = this.users.get(id);
+    if (!user) throw new NotFoundError('User');
+    return user;
+  }
+
+  private findLogin(login: string): User | undefined {
+    const wanted = normaliseLogin(login);
+    for (const user of this.users.values()) {
+      if (user.login === wanted) return user;
+    }
+    return undefined;
+  }
+
+  async create(input: NewUser): Promise<User> {
+    const login = normaliseLogin(input.login);
+    if (this.findLogin(login)) throw new DuplicateLoginError(login);
+    const user: User = {
+      id: newId(),
+      login,
+      name: input.name,
+      role: input.role,
+      active: true,
+      passwordHash: input.passwordHash,
+      createdAt: new Date(input.createdAt.getTime()),
+      twoFactor: {
+        enabled: false,
+        secret: null,
+        enabledAt: null,
+        pendingSecret: null,
+        pendingSince: null,
+        recoveryCodes: [],
+      },
+      enforcement: {
+        deadline: input.enforcement?.deadline ? new Date(input.enforcement.deadline.getTime()) : null,
+        exemptUntil: input.enforcement?.exemptUntil ? new Date(input.enforcement.exemptUntil.getTime()) : null,
+      },
+      lastSignInAt: null,
+    };
+    this.users.set(user.id, user);
+    return structuredClone(user);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const user = this.users.get(id);
+    return user ? structuredClone(user) : null;
+  }
+
+  async findByLogin(login: string): Promise<User | null> {
+    const user = this.findLogin(login);
+    return user ? structuredClone(user) : null;
+  }
+
+  async list(filter: UserListFilter = {}): Promise<User[]> {
+    return [...this.users.values()]
+      .filter((u) => !filter.notEnrolled || !u.twoFactor.enabled)
+      .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0))
+      .map((u) => structuredClone(u));
+  }
+
+  async count(): Promise<number> {
+    return this.users.size;
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    this.mustGet(id).passwordHash = passwordHash;
+  }
+
+  async setActive(id: string, active: boolean): Promise<void> {
+    this.mustGet(id).active = active;
+  }
+
+  async recordSignIn(id: string, at: Date): Promise<void> {
+    this.mustGet(id).lastSignInAt = new Date(at.getTime());
+  }
+
+  async setPendingSecret(id: string, sealedSecret: string, at: Date): Promise<void> {
+    const tf = this.mustGet(id).twoFactor;
+    tf.pendingSecret = sealedSecret;
+    tf.pendingSince = new Date(at.getTime());
+  }
+
+  async confirmPendingSecret(id: string, expectedPending: string, at: Date, recoveryCodeHashes: string[] | null): Promise<boolean> {
+    const user = this.users.get(id);
+    if (!user) return false;
+    const tf = user.twoFactor;
+    if (tf.pendingSecret === null || tf.pendingSecret !== expectedPending) return false;
+    tf.secret = tf.pendingSecret;
+    if (!tf.enabled || tf.enabledAt === null) tf.enabledAt = new Date(at.getTime());
+    tf.enabled = true;
+    tf.pendingSecret = null;
+    tf.pendingSince = null;
+    if (recoveryCodeHashes !== null) {
+      tf.recoveryCodes = recoveryCodeHashes.map((hash) => ({ hash, usedAt: null }));
+    }
+    return true;
+  }
+
+  async clearPendingSecret(id: string): Promise<void> {
+    const tf = this.mustGet(id).twoFactor;
+    tf.pendingSecret = null;
+    tf.pendingSince = null;
+  }
+
+  async disableTwoFactor(id: string): Promise<void> {
+    const user = this.mustGet(id);
+    user.twoFactor = {
+      enabled: false,
+      secret: null,
+      enabledAt: null,
+      pendingSecret: null,
+      pendingSince: null,
+      recoveryCodes: [],
+    };
+  }
+
+  async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {
+    this.mustGet(id).twoFactor.recoveryCodes = hashes.map((hash) => ({ hash, usedAt: null }));
+  }
+
+  async consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean> {
+    const user = this.users.get(id);
+    if (!user) return false;
+    const record = user.twoFactor.recoveryCodes.find((r) => r.hash === hash && r.usedAt === null);
+    if (!record) return false;
+    record.usedAt = new Date(at.getTime());
+    return true;
+  }
+
+  async replaceSealedSecrets(id: string, secret: string | null, pendingSecret: string | null): Promise<void> {
+    const tf = this.mustGet(id).twoFactor;
+    tf.secret = secret;
+    tf.pendingSecret = pendingSecret;
+  }
+
+  async setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void> {
+    const enforcement = this.mustGet(id).enforcement;
+    if (patch.deadline !== undefined) enforcement.deadline = patch.deadline ? new Date(patch.deadline.getTime()) : null;
+    if (patch.exemptUntil !== undefined) enforcement.exemptUntil = patch.exemptUntil ? new Date(patch.exemptUntil.getTime()) : null;
+  }
+
+  async setDeadlineForUnenrolled(deadline: Date): Promise<number> {
+    let changed = 0;
+    for (const user of this.users.values()) {
+      if (user.active && !user.twoFactor.enabled) {
+        user.enforcement.deadline = new Date(deadline.getTime());
+        changed++;
+      }
+    }
+    return changed;
+  }
+}

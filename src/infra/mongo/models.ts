@@ -1,0 +1,222 @@
+import mongoose, { Schema, Types } from 'mongoose';
+import type { AuditEntry, Notification, NotificationKind, Policy, Role, User } from '../../domain/types.ts';
+
+/** Notifications older than this are removed by MongoDB's TTL monitor. */
+export const NOTIFICATION_TTL_SECONDS = 180 * 24 * 60 * 60;
+export const POLICY_DOCUMENT_ID = 'two-factor-policy';
+
+type Scalar = string | number | boolean | null;
+
+export interface UserDoc {
+  _id: Types.ObjectId;
+  login: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  createdAt: Date;
+  twoFactor: {
+    enabled: boolean;
+    secret: string | null;
+    enabledAt: Date | null;
+    pendingSecret: string | null;
+    pendingSince: Date | null;
+    recoveryCodes: { hash: string; usedAt: Date | null }[];
+  };
+  enforcement: { deadline: Date | null; exemptUntil: Date | null };
+  lastSignInAt: Date | null;
+}
+
+export interface PolicyDoc {
+  _id: string;
+  mandatory: boolean;
+  graceDays: number;
+  enforcedSince: Date | null;
+  sendCodeToNotifications: boolean;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+export interface NotificationDoc {
+  _id: Types.ObjectId;
+  userId: string;
+  kind: NotificationKind;
+  data: Record<string, Scalar>;
+  createdAt: Date;
+  readAt: Date | null;
+}
+
+export interface AuditDoc {
+  _id: Types.ObjectId;
+  actor: string;
+  action: string;
+  target: string | null;
+  at: Date;
+  details: Record<string, Scalar>;
+}
+
+const recoveryCodeSchema = new Schema(
+  { hash: { type: String, required: true }, usedAt: { type: Date, default: null } },
+  { _id: false },
+);
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    login: { type: String, required: true, lowercase: true, trim: true },
+    name: { type: String, required: true },
+    role: { type: String, required: true, enum: ['admin', 'employee'] },
+    active: { type: Boolean, required: true, default: true },
+    passwordHash: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    twoFactor: {
+      enabled: { type: Boolean, required: true, default: false },
+      secret: { type: String, default: null },
+      enabledAt: { type: Date, default: null },
+      pendingSecret: { type: String, default: null },
+      pendingSince: { type: Date, default: null },
+      recoveryCodes: { type: [recoveryCodeSchema], default: [] },
+    },
+    enforcement: {
+      deadline: { type: Date, default: null },
+      exemptUntil: { type: Date, default: null },
+    },
+    lastSignInAt: { type: Date, default: null },
+  },
+  { collection: 'users', versionKey: false, minimize: false },
+);
+userSchema.index({ login: 1 }, { unique: true });
+userSchema.index({ 'twoFactor.enabled': 1 });
+
+export const policySchema = new Schema<PolicyDoc>(
+  {
+    _id: { type: String, required: true },
+    mandatory: { type: Boolean, required: true },
+    graceDays: { type: Number, required: true },
+    enforcedSince: { type: Date, default: null },
+    sendCodeToNotifications: { type: Boolean, required: true },
+    updatedBy: { type: String, default: null },
+    updatedAt: { type: Date, default: null },
+  },
+  { collection: 'settings', versionKey: false },
+);
+
+export const notificationSchema = new Schema<NotificationDoc>(
+  {
+    userId: { type: String, required: true },
+    kind: { type: String, required: true },
+    data: { type: Schema.Types.Mixed, default: {} },
+    createdAt: { type: Date, required: true },
+    readAt: { type: Date, default: null },
+  },
+  { collection: 'notifications', versionKey: false, minimize: false },
+);
+notificationSchema.index({ userId: 1, createdAt: -1 });
+notificationSchema.index({ createdAt: 1 }, { expireAfterSeconds: NOTIFICATION_TTL_SECONDS });
+
+export const auditSchema = new Schema<AuditDoc>(
+  {
+    actor: { type: String, required: true },
+    action: { type: String, required: true },
+    target: { type: String, default: null },
+    at: { type: Date, required: true },
+    details: { type: Schema.Types.Mixed, default: {} },
+  },
+  { collection: 'audit', versionKey: false, minimize: false },
+);
+auditSchema.index({ at: -1 });
+
+export interface Models {
+  User: mongoose.Model<UserDoc>;
+  Policy: mongoose.Model<PolicyDoc>;
+  Notification: mongoose.Model<NotificationDoc>;
+  Audit: mongoose.Model<AuditDoc>;
+}
+
+const cache = new WeakMap<mongoose.Connection, Models>();
+
+/** The models bound to one connection (compiled once per connection). */
+export function getModels(conn: mongoose.Connection): Models {
+  let models = cache.get(conn);
+  if (!models) {
+    models = {
+      User: (conn.models.User as mongoose.Model<UserDoc> | undefined) ?? conn.model<UserDoc>('User', userSchema),
+      Policy: (conn.models.Policy as mongoose.Model<PolicyDoc> | undefined) ?? conn.model<PolicyDoc>('Policy', policySchema),
+      Notification:
+        (conn.models.Notification as mongoose.Model<NotificationDoc> | undefined) ??
+        conn.model<NotificationDoc>('Notification', notificationSchema),
+      Audit: (conn.models.Audit as mongoose.Model<AuditDoc> | undefined) ?? conn.model<AuditDoc>('Audit', auditSchema),
+    };
+    cache.set(conn, models);
+  }
+  return models;
+}
+
+/** Create the collections and indexes (unique login, TTL, ...). Await this before serving. */
+export async function ensureIndexes(conn: mongoose.Connection): Promise<void> {
+  const { User, Policy, Notification, Audit } = getModels(conn);
+  for (const model of [User, Policy, Notification, Audit] as mongoose.Model<unknown>[]) {
+    await model.init();
+    await model.createIndexes();
+  }
+}
+
+// ---- document → domain mapping (plain objects, no mongoose internals) ----
+
+const date = (d: Date | null | undefined): Date | null => (d ? new Date(d.getTime()) : null);
+
+export function toUser(doc: UserDoc): User {
+  const tf = doc.twoFactor ?? ({} as Partial<UserDoc['twoFactor']>);
+  const enf = doc.enforcement ?? ({} as Partial<UserDoc['enforcement']>);
+  return {
+    id: doc._id.toString(),
+    login: doc.login,
+    name: doc.name,
+    role: doc.role,
+    active: doc.active,
+    passwordHash: doc.passwordHash,
+    createdAt: new Date(doc.createdAt.getTime()),
+    twoFactor: {
+      enabled: tf.enabled ?? false,
+      secret: tf.secret ?? null,
+      enabledAt: date(tf.enabledAt),
+      pendingSecret: tf.pendingSecret ?? null,
+      pendingSince: date(tf.pendingSince),
+      recoveryCodes: (tf.recoveryCodes ?? []).map((r) => ({ hash: r.hash, usedAt: date(r.usedAt) })),
+    },
+    enforcement: { deadline: date(enf.deadline), exemptUntil: date(enf.exemptUntil) },
+    lastSignInAt: date(doc.lastSignInAt),
+  };
+}
+
+export function toPolicy(doc: PolicyDoc): Policy {
+  return {
+    mandatory: doc.mandatory,
+    graceDays: doc.graceDays,
+    enforcedSince: date(doc.enforcedSince),
+    sendCodeToNotifications: doc.sendCodeToNotifications,
+    updatedBy: doc.updatedBy ?? null,
+    updatedAt: date(doc.updatedAt),
+  };
+}
+
+export function toNotification(doc: NotificationDoc): Notification {
+  return {
+    id: doc._id.toString(),
+    userId: doc.userId,
+    kind: doc.kind,
+    data: { ...(doc.data ?? {}) },
+    createdAt: new Date(doc.createdAt.getTime()),
+    readAt: date(doc.readAt),
+  };
+}
+
+export function toAuditEntry(doc: AuditDoc): AuditEntry {
+  return {
+    id: doc._id.toString(),
+    actor: doc.actor,
+    action: doc.action,
+    target: doc.target ?? null,
+    at: new Date(doc.at.getTime()),
+    details: { ...(doc.details ?? {}) },
+  };
+}

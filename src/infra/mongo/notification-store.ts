@@ -1,0 +1,63 @@
+import type mongoose from 'mongoose';
+import type { Notification, NotificationKind } from '../../domain/types.ts';
+import type { NewNotification, NotificationStore } from '../../ports/notification-store.ts';
+import { mongoCall } from './connection.ts';
+import { getModels, toNotification, type NotificationDoc } from './models.ts';
+
+export class MongoNotificationStore implements NotificationStore {
+  private readonly Notification: mongoose.Model<NotificationDoc>;
+
+  constructor(conn: mongoose.Connection) {
+    this.Notification = getModels(conn).Notification;
+  }
+
+  async add(input: NewNotification): Promise<Notification> {
+    const doc = await mongoCall(() =>
+      this.Notification.create({
+        userId: input.userId,
+        kind: input.kind,
+        data: { ...input.data },
+        createdAt: input.createdAt,
+        readAt: null,
+      }),
+    );
+    return toNotification(doc.toObject() as NotificationDoc);
+  }
+
+  async list(userId: string, limit: number): Promise<Notification[]> {
+    if (limit <= 0) return [];
+    const docs = await mongoCall(() =>
+      this.Notification.find({ userId })
+        .sort({ createdAt: -1, _id: -1 })
+        .limit(limit)
+        .lean<NotificationDoc[]>()
+        .exec(),
+    );
+    return docs.map(toNotification);
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    return mongoCall(() => this.Notification.countDocuments({ userId, readAt: null }).exec());
+  }
+
+  async markAllRead(userId: string, at: Date): Promise<void> {
+    await mongoCall(() => this.Notification.updateMany({ userId, readAt: null }, { $set: { readAt: at } }).exec());
+  }
+
+  async existsSince(userId: string, kind: NotificationKind, since: Date, dataKey?: string, dataValue?: string): Promise<boolean> {
+    if (dataKey === undefined) {
+      const found = await mongoCall(() =>
+        this.Notification.exists({ userId, kind, createdAt: { $gte: since } }).exec(),
+      );
+      return found !== null;
+    }
+    // data values may be stored as numbers/booleans; compare their string form like the memory store.
+    const docs = await mongoCall(() =>
+      this.Notification.find({ userId, kind, createdAt: { $gte: since } })
+        .select({ data: 1 })
+        .lean<Pick<NotificationDoc, '_id' | 'data'>[]>()
+        .exec(),
+    );
+    return docs.some((d) => String((d.data ?? {})[dataKey]) === dataValue);
+  }
+}
