@@ -8,6 +8,9 @@ import type { Deps } from './ports/deps.ts';
 import { createProvider } from './oidc/provider.ts';
 import { errorPages } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
+import { healthRoutes, Readiness, type ReadinessCheck } from './http/health.ts';
+import { metricsRoute } from './http/metrics-route.ts';
+import type { PromMetrics } from './infra/metrics.ts';
 import { staticAssets } from './http/static.ts';
 import { interactionRouter } from './interaction/router.ts';
 import { accountRouter } from './account/router.ts';
@@ -18,6 +21,9 @@ export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 export interface AppOptions {
   adapter?: new (name: string) => Adapter;
+  readiness?: Readiness;
+  checks?: ReadinessCheck[];
+  metrics?: PromMetrics;
 }
 
 function securityHeaders() {
@@ -32,6 +38,8 @@ function securityHeaders() {
 /** The provider's koa app with our middleware and routes in front of its own. */
 export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   const provider = createProvider(deps, [...deps.config.clients, accountClient(deps.config)], options.adapter);
+  provider.use(healthRoutes(options.readiness ?? new Readiness(), options.checks ?? []));
+  if (options.metrics) provider.use(metricsRoute(options.metrics, deps.config.metrics.token));
   provider.use(requestLog(deps.logger));
   provider.use(securityHeaders());
   provider.use(views(VIEWS_DIR, { extension: 'ejs' }));

@@ -24,6 +24,8 @@ import { MongoUserRepository } from './infra/mongo/user-repository.ts';
 import { MongoPolicyStore } from './infra/mongo/policy-store.ts';
 import { MongoNotificationStore } from './infra/mongo/notification-store.ts';
 import { MongoAuditLog } from './infra/mongo/audit-log.ts';
+import { PromMetrics } from './infra/metrics.ts';
+import type { ReadinessCheck } from './http/health.ts';
 import { createRedisAdapterClass } from './oidc/redis-adapter.ts';
 
 export interface Runtime {
@@ -31,6 +33,9 @@ export interface Runtime {
   /** undefined: the provider's own in-process memory adapter (embedded default only). */
   adapter?: new (name: string) => Adapter;
   redis?: Redis;
+  metrics: PromMetrics;
+  /** What /readyz asks. */
+  checks: ReadinessCheck[];
   close(): Promise<void>;
 }
 
@@ -38,6 +43,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Reuse an existing Redis connection (tests, several instances in one process). */
   redis?: Redis;
+  /** Process metrics (CPU, heap, event loop): once per process, so only main turns them on. */
+  defaultMetrics?: boolean;
 }
 
 /** The one place that picks implementations: memory for the embedded default, Redis and MongoDB otherwise. */
@@ -67,6 +74,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
     audit = new MemoryAuditLog();
   }
 
+  const metrics = new PromMetrics({ defaultMetrics: options.defaultMetrics ?? false });
   const redisState = config.stores.state === 'redis' ? redis! : null;
   const deps: Deps = {
     config,
@@ -82,12 +90,17 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
       memoryCost: config.password.memoryCost, timeCost: config.password.timeCost, parallelism: config.password.parallelism,
     }),
     secrets: new AesGcmSecretBox(config.secretBoxKeys),
+    metrics,
   };
+  const checks: ReadinessCheck[] = [{ name: 'users', check: () => users.count() }];
+  if (redis) { const r = redis; checks.push({ name: 'redis', check: () => r.ping() }); }
   const adapter = config.stores.provider === 'redis' ? createRedisAdapterClass(redis!, `${prefix}oidc:`) : undefined;
   return {
     deps,
     ...(adapter ? { adapter } : {}),
     ...(redis ? { redis } : {}),
+    metrics,
+    checks,
     close: async () => { for (const close of closers.reverse()) await close(); },
   };
 }

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { buildRuntime } from './deps.ts';
 import { buildApp } from './app.ts';
+import { Readiness } from './http/health.ts';
 import { createLogger } from './logger.ts';
 import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
 import { demoApp } from './demo/app.ts';
@@ -19,8 +20,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const runtime = await buildRuntime(config, logger);
-  const provider = buildApp(runtime.deps, runtime.adapter ? { adapter: runtime.adapter } : {});
+  const runtime = await buildRuntime(config, logger, { defaultMetrics: true });
+  const readiness = new Readiness();
+  const provider = buildApp(runtime.deps, {
+    ...(runtime.adapter ? { adapter: runtime.adapter } : {}), readiness, checks: runtime.checks, metrics: runtime.metrics,
+  });
   const servers: Server[] = [provider.listen(config.port, config.host)];
 
   if (config.generated.length) logger.warn({ generated: config.generated }, 'development keys generated at start: not for production');
@@ -41,6 +45,7 @@ async function main(): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    readiness.drain();
     logger.info({ signal }, 'shutting down: no new connections, finishing requests');
     await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
     await runtime.close();

@@ -40,7 +40,9 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
 
   const user = await deps.users.findByLogin(login);
   const hash = user?.passwordHash ?? (await deps.passwords.dummyHash());
+  const hashStarted = performance.now();
   const passwordOk = await deps.passwords.verify(hash, attempt.password);
+  deps.metrics.passwordHashDuration((performance.now() - hashStarted) / 1000);
   if (!user || !passwordOk) {
     const { lockedUntil } = await deps.limiter.fail(key, rule, now.getTime());
     if (lockedUntil && user) await audit(deps, 'system', 'password.locked', user.id, { ip: attempt.ip });

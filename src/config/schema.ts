@@ -54,6 +54,7 @@ export const configSchema = z.object({
   }),
   clients: z.array(clientSchema),
   demo: z.object({ enabled: z.coerce.boolean(), port: z.coerce.number().int().min(0).max(65535), seedUsers: z.coerce.boolean() }),
+  metrics: z.object({ token: z.string() }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
 });
 

@@ -9,7 +9,7 @@ import { loadInteraction, type SignInState, type StepDeps } from './context.ts';
  * resolve `login` before every required factor). It re-derives what is required from the stored
  * user and policy instead of trusting the route that called it.
  */
-export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInState, passed: AuthMethod[]): Promise<void> {
+export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInState, passed: AuthMethod[], warning: string | null = null): Promise<void> {
   const { deps, provider } = step;
   const { next, user, challenge } = state;
   if (next.kind === 'deny') throw new DomainError('sign_in_denied', 'Sign-in is not allowed for this account.', 403);
@@ -23,6 +23,11 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
     login: { accountId: user.id, amr, acr, remember: true },
   }, { mergeWithLastSubmission: false });
+  if (warning) {
+    // The result is saved; the user reads the warning and continues to the app with one click.
+    await ctx.render('interaction/warning', { title: 'Before you continue', warning, continueUrl: redirectTo });
+    return;
+  }
   ctx.status = 303;
   ctx.redirect(redirectTo);
 }

@@ -38,6 +38,7 @@ export function submitLogin(step: StepDeps) {
     const form = parseForm(ctx, loginForm);
     if (!form) return renderLogin(ctx, details.uid, client, '', 'Enter your work e-mail and password.', 400);
 
+    const started = performance.now();
     const outcome = await passwordLogin(step.deps, {
       uid: details.uid,
       login: form.login,
@@ -46,6 +47,8 @@ export function submitLogin(step: StepDeps) {
       userAgent: ctx.get('user-agent'),
       mfaRequestedByApp: mfaRequestedByApp(details),
     });
+    step.deps.metrics.stepDuration('password', (performance.now() - started) / 1000);
+    step.deps.metrics.signIn(outcome.kind === 'accepted' ? 'password_ok' : outcome.kind === 'locked' ? 'password_locked' : 'password_fail');
     switch (outcome.kind) {
       case 'invalid':
         return renderLogin(ctx, details.uid, client, form.login, 'Wrong e-mail or password.', 401);
@@ -58,6 +61,7 @@ export function submitLogin(step: StepDeps) {
           const state = await loadSignIn(ctx, step);
           if (state) return finishSignIn(ctx, step, state, ['pwd']);
         }
+        if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
         if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
         ctx.status = 303;
         return ctx.redirect(stepUrl(details.uid, outcome.next));

@@ -36,8 +36,12 @@ async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<
 }
 
 /** Shared by the code page and the recovery page: finish on success, explain on failure. */
-async function settle(ctx: Context, step: StepDeps, state: SignInState, outcome: CodeOutcome, onFail: (msg: string, hint: string | null) => Promise<void>) {
-  if (outcome.kind === 'ok') return finishSignIn(ctx, step, state, ['pwd', outcome.method]);
+async function settle(
+  ctx: Context, step: StepDeps, state: SignInState, outcome: CodeOutcome,
+  onFail: (msg: string, hint: string | null) => Promise<void>, warning: string | null = null,
+) {
+  step.deps.metrics.signIn(outcome.kind === 'ok' ? 'second_factor_ok' : outcome.kind === 'locked' ? 'second_factor_locked' : 'second_factor_fail');
+  if (outcome.kind === 'ok') return finishSignIn(ctx, step, state, ['pwd', outcome.method], warning);
   if (outcome.kind === 'locked') return renderLocked(ctx, step, outcome.until);
   return onFail(failureMessage(outcome), outcome.kind === 'wrong' ? clockHint(outcome.driftSteps) : null);
 }
@@ -69,7 +73,9 @@ export function submitTwoFactor(step: StepDeps) {
     const state = await requireEnrolled(ctx, step);
     if (!state) return;
     const form = parseForm(ctx, codeForm);
+    const started = performance.now();
     const outcome = form ? await verifySecondFactor(step.deps, state.challenge, form.code) : { kind: 'malformed' as const };
+    step.deps.metrics.stepDuration('second_factor', (performance.now() - started) / 1000);
     const fail = (msg: string, hint: string | null) => renderCodePage(ctx, step, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail);
   };
@@ -92,12 +98,13 @@ export function submitRecovery(step: StepDeps) {
     const state = await requireEnrolled(ctx, step);
     if (!state) return;
     const form = parseForm(ctx, codeForm);
+    const started = performance.now();
     const outcome = form ? await useRecoveryCode(step.deps, state.challenge, form.code) : { kind: 'malformed' as const };
-    if (outcome.kind === 'ok' && outcome.remaining !== undefined && outcome.remaining <= LOW_RECOVERY_CODES) {
-      // The sign-in finishes; the warning reaches the user through Notifications and the account page.
-      step.deps.logger.info({ userId: state.user.id, remaining: outcome.remaining }, 'few recovery codes left');
-    }
+    step.deps.metrics.stepDuration('recovery_code', (performance.now() - started) / 1000);
+    const warning = outcome.kind === 'ok' && outcome.remaining !== undefined && outcome.remaining <= LOW_RECOVERY_CODES
+      ? `You have ${outcome.remaining} recovery code${outcome.remaining === 1 ? '' : 's'} left. Create new ones under Account › Security › Recovery codes, or set up your new phone.`
+      : null;
     const fail = (msg: string) => renderRecoveryPage(ctx, step, outcome.kind === 'malformed' ? 'Enter a recovery code like xxxx-xxxx-xxxx.' : msg.replace('That code', 'That recovery code'), outcome.kind === 'malformed' ? 400 : 401);
-    return settle(ctx, step, state, outcome, fail);
+    return settle(ctx, step, state, outcome, fail, warning);
   };
 }

@@ -3,6 +3,7 @@ import type { AttemptLimiter } from './attempt-limiter.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { ChallengeStore } from './challenge-store.ts';
 import type { Clock } from './clock.ts';
+import type { Metrics } from './metrics.ts';
 import type { NotificationStore } from './notification-store.ts';
 import type { OneTimeCodeStore } from './one-time-code-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -33,4 +34,5 @@ export interface Deps {
   oneTimeCodes: OneTimeCodeStore;
   passwords: PasswordHasher;
   secrets: SecretBox;
+  metrics: Metrics;
 }

@@ -48,6 +48,7 @@ export function testConfigDefaults(overrides: Record<string, unknown>): Record<s
       first_party: true,
     }],
     demo: { enabled: false, port: 0, seedUsers: false },
+    metrics: { token: 'test-metrics-token' },
     logLevel: 'silent',
   };
   return { ...base, ...overrides };

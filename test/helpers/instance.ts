@@ -6,6 +6,7 @@ import type Provider from 'oidc-provider';
 import { buildConfig, type AppConfig } from '../../src/config/load.ts';
 import { buildRuntime, type Runtime } from '../../src/deps.ts';
 import { buildApp } from '../../src/app.ts';
+import { Readiness } from '../../src/http/health.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import type { Deps } from '../../src/ports/deps.ts';
 import { redisUrl, uniquePrefix } from './redis.ts';
@@ -20,6 +21,7 @@ export interface TestInstance {
   provider: Provider;
   runtime: Runtime;
   clock: ManualClock;
+  readiness: Readiness;
   close(): Promise<void>;
 }
 
@@ -69,10 +71,13 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
       notifications: shared.deps.notifications, audit: shared.deps.audit,
     });
   }
-  const provider = buildApp(runtime.deps, runtime.adapter ? { adapter: runtime.adapter } : {});
+  const readiness = new Readiness();
+  const provider = buildApp(runtime.deps, {
+    ...(runtime.adapter ? { adapter: runtime.adapter } : {}), readiness, checks: runtime.checks, metrics: runtime.metrics,
+  });
   const server: Server = await new Promise((resolve) => { const s = provider.listen(port, '127.0.0.1', () => resolve(s)); });
   return {
-    url: config.issuer, config, deps: runtime.deps, provider, runtime, clock,
+    url: config.issuer, config, deps: runtime.deps, provider, runtime, clock, readiness,
     close: async () => {
       await new Promise((resolve) => { server.close(resolve); server.closeAllConnections(); });
       await runtime.close();

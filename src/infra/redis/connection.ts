@@ -16,6 +16,9 @@ export async function connectRedis(url: string): Promise<Redis> {
     enableOfflineQueue: false,
     lazyConnect: true,
   });
+  // Failures reach callers as rejected commands (wrapped by redisCall); without a listener
+  // ioredis would print every reconnect error as an unhandled 'error' event.
+  redis.on('error', () => {});
   try {
     await withTimeout(redis.connect(), READY_TIMEOUT_MS);
   } catch (err) {
@@ -24,8 +27,6 @@ export async function connectRedis(url: string): Promise<Redis> {
       cause: err,
     });
   }
-  // Errors are reported to callers through rejected commands; avoid unhandled 'error' events.
-  redis.on('error', () => {});
   return redis;
 }
 
