@@ -17,7 +17,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty): Router {
   const router = new Router({ prefix: '/account' });
   router.use(noStore);
   router.get('/callback', async (ctx) => { ctx.redirect(await rp.finishLogin(ctx)); });
-  router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', client: null }); });
+  router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', appName: null }); });
 
   const signedIn = requireAccount(deps, rp);
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;

@@ -19,7 +19,7 @@ export async function showConsent(ctx: Context, step: StepDeps, details: Interac
   await ctx.render('interaction/consent', {
     title: 'Allow access',
     uid: details.uid,
-    client: client?.clientName ?? client?.clientId ?? 'This application',
+    appName: client?.clientName ?? client?.clientId ?? 'This application',
     scopes: missingScopes(details).map((s) => SCOPE_TEXT[s] ?? s),
   });
 }

@@ -11,7 +11,7 @@ import { recordDenied } from './deadline.ts';
 const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
 
 async function renderLogin(ctx: Context, uid: string, client: string | null, login: string, error: string | null, status = 200) {
-  await ctx.render('interaction/login', { title: 'Sign in', uid, client, login, error });
+  await ctx.render('interaction/login', { title: 'Sign in', uid, appName: client, login, error });
   ctx.status = status;
 }
 

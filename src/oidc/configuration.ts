@@ -29,7 +29,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     jwks: config.jwks as Configuration['jwks'],
     findAccount: hooks.findAccount,
     claims: {
-      openid: ['sub'],
+      // acr/amr/auth_time ride on the openid scope so every ID token says how the user signed in
+      // (standalone claims would only appear when an app asks for them with the claims parameter).
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name', 'preferred_username'],
       acr: null,

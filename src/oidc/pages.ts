@@ -25,10 +25,10 @@ export async function renderProviderError(ctx: KoaContextWithOIDC, out: ErrorOut
 
 export async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   const c = ctx as Renderable;
-  await c.render!('logout', { title: 'Sign out', form, client: ctx.oidc.client?.clientName ?? null });
+  await c.render!('logout', { title: 'Sign out', form, appName: ctx.oidc.client?.clientName ?? null });
 }
 
 export async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
   const c = ctx as Renderable;
-  await c.render!('logged-out', { title: 'Signed out', client: ctx.oidc.client?.clientName ?? null });
+  await c.render!('logged-out', { title: 'Signed out', appName: ctx.oidc.client?.clientName ?? null });
 }

@@ -7,6 +7,9 @@ export interface LimiterRule {
   maxPerHour: number;
 }
 
+/** While other attempts are still being checked, a caller is asked to retry after this long. */
+export const BUSY_RETRY_MS = 1000;
+
 export type AttemptSlot =
   | { allowed: true; attempt: number }
   | { allowed: false; lockedUntil: number };

@@ -62,7 +62,8 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
   });
   const config = buildConfig(raw, 'test');
   const clock = options.clock ?? shared?.clock ?? new ManualClock(Date.UTC(2026, 5, 1, 12, 0, 0));
-  const silent = { info() {}, warn() {}, error() {} };
+  // TEST_LOG=1 shows what the server logged (debugging a failing test).
+  const silent = process.env.TEST_LOG ? { info() {}, warn: console.warn, error: console.error } : { info() {}, warn() {}, error() {} };
   const runtime = await buildRuntime(config, silent, { clock, ...(options.redis ? { redis: options.redis } : {}) });
   if (shared) {
     // Same "MongoDB" for both instances: users, policy, notifications and audit are shared.

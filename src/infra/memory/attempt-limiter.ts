@@ -1,4 +1,4 @@
-import type { AttemptLimiter, AttemptSlot, LimiterRule } from '../../ports/attempt-limiter.ts';
+import { BUSY_RETRY_MS, type AttemptLimiter, type AttemptSlot, type LimiterRule } from '../../ports/attempt-limiter.ts';
 
 const HOUR_MS = 3_600_000;
 /** A reservation that is never reported is forgotten after this (measured on the caller's clock). */
@@ -42,7 +42,8 @@ export class MemoryAttemptLimiter implements AttemptLimiter {
     const s = this.state(key);
     if (s.lock > nowMs) return { allowed: false, lockedUntil: s.lock };
     MemoryAttemptLimiter.expireInFlight(s, nowMs);
-    if (s.failures + s.inFlight >= rule.maxFailures) return { allowed: false, lockedUntil: nowMs + rule.lockMs };
+    // Only attempts still in flight fill the budget: they may yet succeed, so ask to retry shortly.
+    if (s.failures + s.inFlight >= rule.maxFailures) return { allowed: false, lockedUntil: nowMs + BUSY_RETRY_MS };
     MemoryAttemptLimiter.trim(s, nowMs);
     if (s.hourly.length + s.inFlight >= rule.maxPerHour) {
       const oldest = s.hourly[0];

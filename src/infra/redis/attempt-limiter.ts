@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { AttemptLimiter, AttemptSlot, LimiterRule } from '../../ports/attempt-limiter.ts';
+import { BUSY_RETRY_MS, type AttemptLimiter, type AttemptSlot, type LimiterRule } from '../../ports/attempt-limiter.ts';
 import { redisCall } from './connection.ts';
 
 const HOUR_MS = 3_600_000;
@@ -32,7 +32,8 @@ end
 local failures = num(redis.call('HGET', KEYS[1], 'failures'))
 local inflight = num(redis.call('GET', KEYS[2]))
 if failures + inflight >= maxFailures then
-  return {0, now + lockMs}
+  -- Only attempts still in flight fill the budget: they may yet succeed, so ask to retry shortly.
+  return {0, now + ${BUSY_RETRY_MS}}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', fmt(now - ${HOUR_MS}))
 local hourly = redis.call('ZCARD', KEYS[3])
