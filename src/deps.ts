@@ -24,6 +24,8 @@ import { MongoUserRepository } from './infra/mongo/user-repository.ts';
 import { MongoPolicyStore } from './infra/mongo/policy-store.ts';
 import { MongoNotificationStore } from './infra/mongo/notification-store.ts';
 import { MongoAuditLog } from './infra/mongo/audit-log.ts';
+import { WebhookSink } from './infra/webhook.ts';
+import { noSink } from './ports/notification-sink.ts';
 import { PromMetrics } from './infra/metrics.ts';
 import type { ReadinessCheck } from './http/health.ts';
 import { createRedisAdapterClass } from './oidc/redis-adapter.ts';
@@ -91,6 +93,9 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
     }),
     secrets: new AesGcmSecretBox(config.secretBoxKeys),
     metrics,
+    notificationSink: config.webhook.url
+      ? new WebhookSink({ url: config.webhook.url, secret: config.webhook.secret, includeCodes: config.webhook.includeCodes, logger })
+      : noSink,
   };
   const checks: ReadinessCheck[] = [{ name: 'users', check: () => users.count() }];
   if (redis) { const r = redis; checks.push({ name: 'redis', check: () => r.ping() }); }

@@ -9,7 +9,8 @@ type Data = Notification['data'];
  */
 export async function notifyUser(deps: Deps, userId: string, kind: NotificationKind, data: Data = {}): Promise<void> {
   try {
-    await deps.notifications.add({ userId, kind, data, createdAt: deps.clock.now() });
+    const notification = await deps.notifications.add({ userId, kind, data, createdAt: deps.clock.now() });
+    deps.notificationSink.deliver(notification);
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message, kind }, 'notification not stored');
   }

@@ -4,6 +4,7 @@ import type { AuditLog } from './audit-log.ts';
 import type { ChallengeStore } from './challenge-store.ts';
 import type { Clock } from './clock.ts';
 import type { Metrics } from './metrics.ts';
+import type { NotificationSink } from './notification-sink.ts';
 import type { NotificationStore } from './notification-store.ts';
 import type { OneTimeCodeStore } from './one-time-code-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -35,4 +36,6 @@ export interface Deps {
   passwords: PasswordHasher;
   secrets: SecretBox;
   metrics: Metrics;
+  /** Forwards notifications outside (webhook); fire-and-forget. */
+  notificationSink: NotificationSink;
 }

@@ -49,6 +49,7 @@ export function testConfigDefaults(overrides: Record<string, unknown>): Record<s
     }],
     demo: { enabled: false, port: 0, seedUsers: false },
     metrics: { token: 'test-metrics-token' },
+    webhook: { url: '', secret: '', includeCodes: false },
     logLevel: 'silent',
   };
   return { ...base, ...overrides };
