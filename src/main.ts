@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import { buildRuntime } from './deps.ts';
 import { buildApp } from './app.ts';
 import { Readiness } from './http/health.ts';
+import { sendDeadlineReminders } from './auth/reminders.ts';
 import { createLogger } from './logger.ts';
 import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
 import { demoApp } from './demo/app.ts';
@@ -41,11 +42,17 @@ async function main(): Promise<void> {
   if (config.stores.users === 'memory') lines.push('  stores:    in memory (embedded default): everything is lost on restart');
   console.log(lines.join('\n'));
 
+  const REMINDER_INTERVAL_MS = 60 * 60 * 1000;
+  const remind = () => sendDeadlineReminders(runtime.deps).catch((err) => logger.warn({ err: (err as Error).message }, 'deadline reminders failed'));
+  const reminders = setInterval(remind, REMINDER_INTERVAL_MS + Math.floor(Math.random() * 60_000));
+  reminders.unref();
+
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     readiness.drain();
+    clearInterval(reminders);
     logger.info({ signal }, 'shutting down: no new connections, finishing requests');
     await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
     await runtime.close();

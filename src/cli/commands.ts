@@ -1,3 +1,4 @@
+import { sendDeadlineReminders } from '../auth/reminders.ts';
 import type { ParseArgsConfig } from 'node:util';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { audit } from '../auth/notify.ts';
@@ -125,6 +126,13 @@ export const commands: Record<string, Command> = {
       const user = await userByLogin(deps, need(v, 'login'));
       await unlockAccount(deps, admin, user.id);
       console.log(`${user.login} unlocked.`);
+    },
+  },
+  'send-reminders': {
+    summary: '(notify users whose 2FA deadline is 7 or 1 days away; the server also does this hourly)',
+    options: {},
+    async run(deps) {
+      console.log(`Sent ${await sendDeadlineReminders(deps)} reminders.`);
     },
   },
   'reencrypt-secrets': {

@@ -1,4 +1,6 @@
 import type { Context } from 'koa';
+import { remindIfDue } from '../auth/reminders.ts';
+import { currentPolicy } from '../auth/policy.ts';
 import { daysLeft } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
@@ -29,12 +31,14 @@ export function showDeadline(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
     if (!state || state.next.kind !== 'enroll-offer') return backToLogin(ctx);
-    const { deadline } = state.next;
+    const { deadline, exemptUntil } = state.next;
+    const until = exemptUntil && exemptUntil > deadline ? exemptUntil : deadline;
+    await remindIfDue(step.deps, state.user, await currentPolicy(step.deps));
     await ctx.render('interaction/deadline', {
       title: 'Set up two-step sign-in',
       uid: ctx.params.uid,
-      daysLeft: daysLeft(deadline, step.deps.clock.now()),
-      deadlineText: formatDate(deadline),
+      daysLeft: daysLeft(until, step.deps.clock.now()),
+      deadlineText: formatDate(until),
       allowLater: true,
     });
   };
