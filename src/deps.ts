@@ -20,6 +20,7 @@ import { RedisAttemptLimiter } from './infra/redis/attempt-limiter.ts';
 import { RedisUsedCodeStore } from './infra/redis/used-code-store.ts';
 import { RedisOneTimeCodeStore } from './infra/redis/one-time-code-store.ts';
 import { connectMongo } from './infra/mongo/connection.ts';
+import { ensureIndexes } from './infra/mongo/models.ts';
 import { MongoUserRepository } from './infra/mongo/user-repository.ts';
 import { MongoPolicyStore } from './infra/mongo/policy-store.ts';
 import { MongoNotificationStore } from './infra/mongo/notification-store.ts';
@@ -65,6 +66,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
   if (config.stores.users === 'mongo') {
     const conn = await connectMongo(config.mongo.uri);
     closers.push(() => conn.close());
+    await ensureIndexes(conn);
     users = new MongoUserRepository(conn);
     policies = new MongoPolicyStore(conn);
     notifications = new MongoNotificationStore(conn);

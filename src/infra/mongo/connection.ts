@@ -3,12 +3,14 @@ import { DomainError, StoreUnavailableError } from '../../domain/errors.ts';
 
 /** Open a dedicated mongoose connection and wait until it is usable. */
 export async function connectMongo(uri: string): Promise<mongoose.Connection> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, writeConcern: { w: 'majority' } });
   try {
-    return await mongoose
-      .createConnection(uri, { serverSelectionTimeoutMS: 5000, writeConcern: { w: 'majority' } })
-      .asPromise();
+    return await conn.asPromise();
   } catch (err) {
-    throw new StoreUnavailableError('MongoDB', err);
+    await conn.close().catch(() => undefined);
+    // An unreachable server fails closed as "unavailable"; a malformed URI stays a plain error.
+    if (isMongoUnavailable(err)) throw new StoreUnavailableError('MongoDB', err);
+    throw err;
   }
 }
 
