@@ -56,7 +56,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
   const needsRedis = config.stores.state === 'redis' || config.stores.provider === 'redis';
   let redis = options.redis;
   if (needsRedis && !redis) {
-    redis = await connectRedis(config.redis.url);
+    redis = await connectRedis(config.redis);
     const own = redis!;
     closers.push(() => own.quit().catch(() => own.disconnect()));
   }

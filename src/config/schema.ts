@@ -26,7 +26,14 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   proxy: z.coerce.boolean(),
   stores: z.object({ users: storeKind, state: stateKind, provider: stateKind }),
-  redis: z.object({ url: z.string().min(1), prefix: z.string() }),
+  redis: z.object({
+    url: z.string().min(1),
+    prefix: z.string(),
+    /** standalone: `url`; sentinel: `nodes` are the sentinels, `sentinelName` the master; cluster: `nodes` seed the cluster. */
+    mode: z.enum(['standalone', 'sentinel', 'cluster']).default('standalone'),
+    nodes: z.array(z.string().regex(/^[^:\s]+:\d+$/, 'host:port')).default([]),
+    sentinelName: z.string().default('mymaster'),
+  }),
   mongo: z.object({ uri: z.string() }),
   cookieKeys: z.array(z.string().min(1)),
   jwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).nullable(),

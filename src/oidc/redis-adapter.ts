@@ -66,27 +66,27 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
       return `${prefix}${this.name}:${id}`;
     }
 
+    /**
+     * Indexes are written first, then the record in one transaction on its own key. Every
+     * transaction touches one key only, so this also works on Redis Cluster; a failure between
+     * the two leaves at most an index entry pointing at nothing, never a token revocation misses.
+     */
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const key = this.key(id);
       const ttl = expiresIn !== undefined && expiresIn > 0 ? Math.ceil(expiresIn) : 0;
+      const setIndex = (k: string) => (ttl ? redis.set(k, id, 'EX', ttl) : redis.set(k, id));
       await redisCall(async () => {
+        const indexes: Array<Promise<unknown>> = [];
+        if (GRANTABLE.has(this.name) && typeof payload.grantId === 'string') {
+          indexes.push(redis.eval(GRANT_INDEX, 1, grantKeyFor(payload.grantId), key, String(ttl)));
+        }
+        if (typeof payload.userCode === 'string') indexes.push(setIndex(userCodeKeyFor(payload.userCode)));
+        if (this.name === 'Session' && typeof payload.uid === 'string') indexes.push(setIndex(uidKeyFor(payload.uid)));
+        await Promise.all(indexes);
         const multi = redis.multi();
         multi.del(key);
         multi.hset(key, 'payload', JSON.stringify(payload));
         if (ttl) multi.expire(key, ttl);
-        if (GRANTABLE.has(this.name) && typeof payload.grantId === 'string') {
-          multi.eval(GRANT_INDEX, 1, grantKeyFor(payload.grantId), key, String(ttl));
-        }
-        if (typeof payload.userCode === 'string') {
-          const k = userCodeKeyFor(payload.userCode);
-          if (ttl) multi.set(k, id, 'EX', ttl);
-          else multi.set(k, id);
-        }
-        if (this.name === 'Session' && typeof payload.uid === 'string') {
-          const k = uidKeyFor(payload.uid);
-          if (ttl) multi.set(k, id, 'EX', ttl);
-          else multi.set(k, id);
-        }
         await exec(multi);
       });
     }
@@ -122,10 +122,9 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
       const grantKey = grantKeyFor(grantId);
       await redisCall(async () => {
         const keys = await redis.smembers(grantKey);
-        const multi = redis.multi();
-        if (keys.length > 0) multi.del(...keys);
-        multi.del(grantKey);
-        await exec(multi);
+        // One DEL per key: the tokens of a grant may live in different Cluster slots.
+        await Promise.all(keys.map((k) => redis.del(k)));
+        await redis.del(grantKey);
       });
     }
   };

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { StoreUnavailableError } from '../../domain/errors.ts';
 
 const CONNECT_TIMEOUT_MS = 2000;
@@ -8,14 +8,57 @@ const READY_TIMEOUT_MS = 5000;
  * Connects to Redis and waits until it is ready. Commands fail fast when Redis is down
  * (no offline queue, one retry, a command timeout) so callers can fail closed.
  */
-export async function connectRedis(url: string): Promise<Redis> {
-  const redis = new Redis(url, {
+export interface RedisSettings {
+  url: string;
+  mode?: 'standalone' | 'sentinel' | 'cluster';
+  /** "host:port" of the sentinels (sentinel mode) or the cluster seed nodes (cluster mode). */
+  nodes?: string[];
+  sentinelName?: string;
+}
+
+function hostPort(node: string): { host: string; port: number } {
+  const i = node.lastIndexOf(':');
+  return { host: node.slice(0, i), port: Number(node.slice(i + 1)) };
+}
+
+/** Password, user, TLS and database come from the URL in every mode. */
+function optionsFromUrl(url: string): RedisOptions {
+  const u = new URL(url);
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
+  };
+}
+
+function createClient(settings: RedisSettings): Redis {
+  const common: RedisOptions = {
     maxRetriesPerRequest: 1,
     connectTimeout: CONNECT_TIMEOUT_MS,
     commandTimeout: CONNECT_TIMEOUT_MS,
     enableOfflineQueue: false,
     lazyConnect: true,
-  });
+  };
+  const nodes = (settings.nodes ?? []).map(hostPort);
+  switch (settings.mode ?? 'standalone') {
+    case 'standalone':
+      return new Redis(settings.url, common);
+    case 'sentinel':
+      return new Redis({ ...common, ...optionsFromUrl(settings.url), sentinels: nodes, name: settings.sentinelName ?? 'mymaster' });
+    case 'cluster': {
+      const { db: _db, ...auth } = optionsFromUrl(settings.url);
+      const cluster = new Cluster(nodes, { redisOptions: { ...common, ...auth }, enableOfflineQueue: false, lazyConnect: true });
+      // The stores use only commands Cluster also has; every multi-key script uses one hash tag.
+      return cluster as unknown as Redis;
+    }
+  }
+}
+
+export async function connectRedis(input: string | RedisSettings): Promise<Redis> {
+  const settings = typeof input === 'string' ? { url: input } : input;
+  const url = settings.url;
+  const redis = createClient(settings);
   // Failures reach callers as rejected commands (wrapped by redisCall); without a listener
   // ioredis would print every reconnect error as an unhandled 'error' event.
   redis.on('error', () => {});
