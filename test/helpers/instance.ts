@@ -50,7 +50,7 @@ export interface InstanceOptions {
  * setup), memory users unless shared, and a manual clock so tests never wait for a TOTP step.
  */
 export async function startInstance(options: InstanceOptions = {}): Promise<TestInstance> {
-  const port = await freePort();
+  const port = typeof options.overrides?.port === 'number' ? options.overrides.port : await freePort();
   const shared = options.shareWith;
   const prefix = options.prefix ?? shared?.config.redis.prefix ?? uniquePrefix('idp');
   const raw = testConfigDefaults({
