@@ -49,7 +49,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
     await next();
   });
   provider.use(staticAssets(VIEWS_DIR));
-  provider.use(errorPages(deps.logger));
+  provider.use(errorPages(deps.logger, deps.metrics));
   const interactions = interactionRouter({ deps, provider });
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());

@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     stopping = true;
     readiness.drain();
     clearInterval(reminders);
+    if (config.shutdownDelaySeconds) await new Promise((r) => setTimeout(r, config.shutdownDelaySeconds * 1000));
     logger.info({ signal }, 'shutting down: no new connections, finishing requests');
     await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
     await runtime.close();

@@ -61,6 +61,8 @@ export const configSchema = z.object({
   }),
   clients: z.array(clientSchema),
   demo: z.object({ enabled: z.coerce.boolean(), port: z.coerce.number().int().min(0).max(65535), seedUsers: z.coerce.boolean() }),
+  /** After SIGTERM, /readyz fails this long before the server stops accepting (load balancer drain). */
+  shutdownDelaySeconds: z.coerce.number().min(0).max(120).default(0),
   metrics: z.object({ token: z.string() }),
   webhook: z.object({ url: z.union([z.literal(''), z.string().url()]), secret: z.string(), includeCodes: z.coerce.boolean() }),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),

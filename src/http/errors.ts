@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { DomainError, StoreUnavailableError } from '../domain/errors.ts';
+import type { Metrics } from '../ports/metrics.ts';
 import type { Logger } from '../ports/deps.ts';
 
 function wantsJson(ctx: Context): boolean {
@@ -22,13 +23,14 @@ async function respond(ctx: Context, status: number, title: string, message: str
  * Error boundary for our own routes. A store outage fails closed with a 503 page (no factor is
  * ever skipped); an expired or foreign interaction is a 400; internals are never shown.
  */
-export function errorPages(logger: Logger) {
+export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> = { storeError() {} }) {
   return async function errorBoundary(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
         logger.error({ store: err.store, path: ctx.path }, 'store unavailable');
+        metrics.storeError(err.store);
         ctx.set('Retry-After', '30');
         return respond(ctx, 503, 'Temporarily unavailable', 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', 'temporarily_unavailable');
       }
