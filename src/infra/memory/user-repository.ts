@@ -1,3 +1,4 @@
+import { newUserRecord, noTwoFactor } from '../../domain/new-user.ts';
 import { randomBytes } from 'node:crypto';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
@@ -35,28 +36,7 @@ export class MemoryUserRepository implements UserRepository {
   async create(input: NewUser): Promise<User> {
     const login = normaliseLogin(input.login);
     if (this.findLogin(login)) throw new DuplicateLoginError(login);
-    const user: User = {
-      id: newId(),
-      login,
-      name: input.name,
-      role: input.role,
-      active: true,
-      passwordHash: input.passwordHash,
-      createdAt: new Date(input.createdAt.getTime()),
-      twoFactor: {
-        enabled: false,
-        secret: null,
-        enabledAt: null,
-        pendingSecret: null,
-        pendingSince: null,
-        recoveryCodes: [],
-      },
-      enforcement: {
-        deadline: input.enforcement?.deadline ? new Date(input.enforcement.deadline.getTime()) : null,
-        exemptUntil: input.enforcement?.exemptUntil ? new Date(input.enforcement.exemptUntil.getTime()) : null,
-      },
-      lastSignInAt: null,
-    };
+    const user: User = { id: newId(), ...newUserRecord(input, login) };
     this.users.set(user.id, user);
     return structuredClone(user);
   }
@@ -124,14 +104,7 @@ export class MemoryUserRepository implements UserRepository {
 
   async disableTwoFactor(id: string): Promise<void> {
     const user = this.mustGet(id);
-    user.twoFactor = {
-      enabled: false,
-      secret: null,
-      enabledAt: null,
-      pendingSecret: null,
-      pendingSince: null,
-      recoveryCodes: [],
-    };
+    user.twoFactor = noTwoFactor();
   }
 
   async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {

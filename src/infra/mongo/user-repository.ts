@@ -1,3 +1,4 @@
+import { newUserRecord } from '../../domain/new-user.ts';
 import type mongoose from 'mongoose';
 import { Types } from 'mongoose';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
@@ -44,27 +45,7 @@ export class MongoUserRepository implements UserRepository {
     const login = normaliseLogin(input.login);
     return mongoCall(async () => {
       try {
-        const doc = await this.User.create({
-          login,
-          name: input.name,
-          role: input.role,
-          active: true,
-          passwordHash: input.passwordHash,
-          createdAt: input.createdAt,
-          twoFactor: {
-            enabled: false,
-            secret: null,
-            enabledAt: null,
-            pendingSecret: null,
-            pendingSince: null,
-            recoveryCodes: [],
-          },
-          enforcement: {
-            deadline: input.enforcement?.deadline ?? null,
-            exemptUntil: input.enforcement?.exemptUntil ?? null,
-          },
-          lastSignInAt: null,
-        });
+        const doc = await this.User.create(newUserRecord(input, login));
         return toUser(doc.toObject() as UserDoc);
       } catch (err) {
         if (isDuplicateKey(err)) throw new DuplicateLoginError(login);
