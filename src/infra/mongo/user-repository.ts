@@ -1,4 +1,4 @@
-import { newUserRecord } from '../../domain/new-user.ts';
+import { newUserRecord, noTwoFactor } from '../../domain/new-user.ts';
 import type mongoose from 'mongoose';
 import { Types } from 'mongoose';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
@@ -129,16 +129,7 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async disableTwoFactor(id: string): Promise<void> {
-    await this.update(id, {
-      $set: {
-        'twoFactor.enabled': false,
-        'twoFactor.secret': null,
-        'twoFactor.enabledAt': null,
-        'twoFactor.pendingSecret': null,
-        'twoFactor.pendingSince': null,
-        'twoFactor.recoveryCodes': [],
-      },
-    });
+    await this.update(id, { $set: { twoFactor: noTwoFactor() } });
   }
 
   async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {
