@@ -40,6 +40,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
       sid: null,
       iss: null,
     },
+    // Apps (the demo app, the account area) read who signed in from the ID token: put the scope's
+    // claims (email, name) there too, not only at the userinfo endpoint.
+    conformIdTokenClaims: false,
     acrValues: [...ACR_VALUES],
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     pkce: { required: () => true },
