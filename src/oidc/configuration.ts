@@ -45,6 +45,8 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     conformIdTokenClaims: false,
     acrValues: [...ACR_VALUES],
     scopes: ['openid', 'email', 'profile', 'offline_access'],
+    // Authorization code only (OAuth 2.1 / RFC 9700): no implicit or hybrid tokens in the browser.
+    responseTypes: ['code'],
     pkce: { required: () => true },
     features: {
       devInteractions: { enabled: false },
