@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import { errors as oidcErrors } from 'oidc-provider';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
 import type { User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
@@ -16,7 +17,7 @@ export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 /** The provider checks the interaction cookie matches the uid: a foreign or expired uid throws. */
 export async function loadInteraction(ctx: Context, { provider }: StepDeps): Promise<Interaction> {
   const details = await provider.interactionDetails(ctx.req, ctx.res);
-  if (details.uid !== ctx.params.uid) throw new (await import('oidc-provider')).errors.SessionNotFound('interaction mismatch');
+  if (details.uid !== ctx.params.uid) throw new oidcErrors.SessionNotFound('interaction mismatch');
   return details;
 }
 

@@ -8,7 +8,7 @@ import { buildRuntime, type Runtime } from '../../src/deps.ts';
 import { buildApp } from '../../src/app.ts';
 import { Readiness } from '../../src/http/health.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
-import type { Deps } from '../../src/ports/deps.ts';
+import type { Deps, Logger } from '../../src/ports/deps.ts';
 import { redisUrl, uniquePrefix } from './redis.ts';
 import { testConfigDefaults } from './config.ts';
 
@@ -43,6 +43,8 @@ export interface InstanceOptions {
   clock?: ManualClock;
   redis?: Redis;
   prefix?: string;
+  /** Receives everything the server logs (default: silent, or the console with TEST_LOG=1). */
+  logger?: Logger;
 }
 
 /**
@@ -64,7 +66,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
   const clock = options.clock ?? shared?.clock ?? new ManualClock(Date.UTC(2026, 5, 1, 12, 0, 0));
   // TEST_LOG=1 shows what the server logged (debugging a failing test).
   const silent = process.env.TEST_LOG ? { info() {}, warn: console.warn, error: console.error } : { info() {}, warn() {}, error() {} };
-  const runtime = await buildRuntime(config, silent, { clock, ...(options.redis ? { redis: options.redis } : {}) });
+  const runtime = await buildRuntime(config, options.logger ?? silent, { clock, ...(options.redis ? { redis: options.redis } : {}) });
   if (shared) {
     // Same "MongoDB" for both instances: users, policy, notifications and audit are shared.
     Object.assign(runtime.deps, {
