@@ -21,7 +21,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty): Router {
 
   const signedIn = requireAccount(deps, rp);
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;
-  const enroll = enrollRoutes(deps);
+  const enroll = enrollRoutes(deps, rp);
   const guarded = recoveryAndDisableRoutes(deps);
   const notes = notificationRoutes(deps);
 

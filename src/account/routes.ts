@@ -1,3 +1,5 @@
+import { DomainError } from '../domain/errors.ts';
+import type { RelyingParty } from '../oidc/relying-party.ts';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -59,7 +61,7 @@ function codeError(kind: string, until?: Date): string {
 }
 
 /** Enable (first enrolment) and device change share one confirm step. */
-export function enrollRoutes(deps: Deps) {
+export function enrollRoutes(deps: Deps, rp: RelyingParty) {
   return {
     showEnable: async (ctx: Context) => {
       if (accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
@@ -70,12 +72,24 @@ export function enrollRoutes(deps: Deps) {
       await renderEnroll(deps, ctx, '/account/security/device/confirm', false, null);
     },
     startDeviceChange: async (ctx: Context) => {
-      if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
+      const { user, session } = accountState(ctx);
+      if (!user.twoFactor.enabled) return ctx.redirect('/account');
+      if (session.claims.acr !== 'mfa') {
+        // A session from before 2FA was on: prove a factor first (a recovery code works without the old phone).
+        ctx.status = 303;
+        return ctx.redirect(await rp.startLogin(ctx, '/account/security/device', { acr_values: 'mfa', prompt: 'login' }));
+      }
       await pendingEnrollment(deps, accountState(ctx).user, true);
       ctx.status = 303;
       ctx.redirect('/account/security/device/confirm');
     },
     confirm: (action: string) => async (ctx: Context) => {
+      // Enable is for users without 2FA, device change for users with it; nothing else starts a secret.
+      if (accountState(ctx).user.twoFactor.enabled !== action.includes('/device/')) {
+        throw accountState(ctx).user.twoFactor.enabled
+          ? new DomainError('two_factor_already_on', 'Two-step sign-in is already on. To use a new phone, choose "My mobile device has changed" under Security.', 409)
+          : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Enable" under Security.', 409);
+      }
       const form = parseForm(ctx, codeForm);
       const outcome = form ? await confirmEnrollment(deps, accountState(ctx).user.id, form.code) : { kind: 'malformed' as const };
       if (outcome.kind === 'ok') {

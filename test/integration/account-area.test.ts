@@ -186,6 +186,19 @@ describe('integration: account area (employee self-service)', () => {
     expect(notes.filter((n) => n.kind === 'device-changed')).to.have.length(1);
   });
 
+  it('device change from a session that predates 2FA first asks for a second factor', async () => {
+    const u = await createUser(idp.deps);
+    const { browser } = await accountSignIn(idp, u); // password only: 2FA is off
+    const enable = await browser.get(`${idp.url}/account/security/enable`);
+    const { key } = shownKey(enable);
+    await browser.post(`${idp.url}/account/security/enable`, { csrf: csrfOf(enable), code: freshCode(idp, key) });
+    const security = await browser.get(`${idp.url}/account`);
+    const before = (await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret;
+    const change = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(security) });
+    expect(change.url).to.match(/\/interaction\/[^/]+$/); // the provider's sign-in, not the new QR code
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(before);
+  });
+
   it('disable with policy optional: needs a current code, then 2FA is off, the user is told and it is audited', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const { browser, page: security } = await accountSignIn(idp, u);
