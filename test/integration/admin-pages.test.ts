@@ -1,0 +1,429 @@
+import { expect } from 'chai';
+import { Secret } from 'otpauth';
+import { changePolicy } from '../../src/auth/admin-actions.ts';
+import { newRecoveryCodes } from '../../src/auth/enrollment.ts';
+import { secondFactorKey, secondFactorRule } from '../../src/auth/limits.ts';
+import { DAY_MS } from '../../src/domain/deadline.ts';
+import { DomainError } from '../../src/domain/errors.ts';
+import type { Policy } from '../../src/domain/types.ts';
+import { startInstance, type TestInstance } from '../helpers/instance.ts';
+import { createUser, type TestUser } from '../helpers/users.ts';
+import { Browser, textOf, type Page } from '../helpers/browser.ts';
+import { interactionUrl } from '../helpers/flow.ts';
+import { accountSignIn, csrfOf, flash, freshCode } from '../helpers/account.ts';
+import { adminSession, adminSignIn, userCells, userRow } from '../helpers/admin.ts';
+
+const START = Date.UTC(2026, 5, 1, 12, 0, 0);
+const h1 = (p: Page) => textOf(/<h1>([\s\S]*?)<\/h1>/.exec(p.html)?.[1] ?? '').trim();
+const notice = (p: Page) => textOf(/role="status">([\s\S]*?)<\/p>/.exec(p.html)?.[1] ?? '').trim();
+const policyView = (p: Policy) => ({ mandatory: p.mandatory, graceDays: p.graceDays, sendCodeToNotifications: p.sendCodeToNotifications, updatedAt: p.updatedAt?.getTime() ?? null });
+
+/** The account console's session as the RP stored it (signed cookie, base64url JSON). */
+function rpSession(browser: Browser): { sub: string; claims: Record<string, unknown> } {
+  const raw = browser.cookies().get('account.session');
+  if (!raw) throw new Error('no account.session cookie');
+  return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+}
+
+/** Turn 2FA on for an existing user straight in the store (as if enrolled elsewhere). */
+async function enrolDirectly(idp: TestInstance, u: TestUser): Promise<TestUser> {
+  const secret = new Secret({ size: 20 }).base32;
+  const sealed = idp.deps.secrets.seal(secret);
+  await idp.deps.users.setPendingSecret(u.user.id, sealed, idp.clock.now());
+  const { codes, hashes } = await newRecoveryCodes(idp.deps);
+  await idp.deps.users.confirmPendingSecret(u.user.id, sealed, idp.clock.now(), hashes);
+  return { ...u, user: (await idp.deps.users.findById(u.user.id))!, secret, recoveryCodes: codes };
+}
+
+describe('integration: admin pages', () => {
+  let idp: TestInstance;
+  let admin: TestUser;
+  const policy = () => idp.deps.policies.get({ mandatory: false, graceDays: 14, sendCodeToNotifications: false, enforcedSince: null, updatedBy: null, updatedAt: null });
+  const auditCount = () => idp.deps.audit.count();
+  /** The newest audit entry of this action about this user (entries are ordered by time, and tests move the clock). */
+  const auditOf = async (action: string, target: string) => (await idp.deps.audit.list(0, 1000)).find((e) => e.action === action && e.target === target);
+
+  let n = 0;
+  before(async () => { idp = await startInstance(); });
+  after(async () => { await idp.close(); });
+  beforeEach(async () => {
+    idp.clock.set(START);
+    // A fresh admin per test: TOTP steps are single use (and monotonic) per user, and tests move the clock back.
+    admin = await createUser(idp.deps, { role: 'admin', enrolled: true, login: `admin-${++n}@example.com` });
+    await changePolicy(idp.deps, admin.user, { mandatory: false, graceDays: 14, sendCodeToNotifications: false });
+  });
+
+  describe('who gets in', () => {
+    it('an admin with 2FA signs in through /admin (password + code) and lands on the policy page; the session acr is mfa', async () => {
+      const { browser, page } = await adminSignIn(idp, admin);
+      expect(page.status).to.equal(200);
+      expect(new URL(page.url).pathname).to.equal('/admin');
+      expect(h1(page)).to.equal('Two-factor authentication');
+      expect(textOf(page.html)).to.contain('Status: Optional');
+      const session = rpSession(browser);
+      expect(session.sub).to.equal(admin.user.id);
+      expect(session.claims.acr).to.equal('mfa');
+      expect(session.claims.amr).to.include('otp');
+      for (const path of ['/admin/users', '/admin/audit']) {
+        const p = await browser.get(`${idp.url}${path}`);
+        expect(p.status, path).to.equal(200);
+      }
+    });
+
+    it('an admin without 2FA gets the needs-2fa page (403), for GET and POST alike; a direct changePolicy is refused with the clear message', async () => {
+      const plain = await createUser(idp.deps, { role: 'admin' });
+      try {
+        const { browser, page } = await adminSignIn(idp, plain);
+        expect(page.status).to.equal(403);
+        expect(new URL(page.url).pathname).to.equal('/admin');
+        expect(h1(page)).to.equal('Admin pages need two-step sign-in');
+        expect(textOf(page.html)).to.contain('Enable two-step sign-in on your own account first');
+        expect(page.html).to.contain('href="/account/security/enable"');
+        const csrf = rpSession(browser) as unknown as { csrf: string };
+        const before = policyView(await policy());
+        const auditsBefore = await auditCount();
+        const post = await browser.post(`${idp.url}/admin/policy`, { csrf: csrf.csrf, mandatory: 'on', graceDays: '14' });
+        expect(post.status).to.equal(403);
+        expect(h1(post)).to.equal('Admin pages need two-step sign-in');
+
+        let refused: unknown = null;
+        try { await changePolicy(idp.deps, plain.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false }); } catch (err) { refused = err; }
+        expect(refused).to.be.instanceOf(DomainError);
+        expect((refused as DomainError).status).to.equal(403);
+        expect((refused as DomainError).code).to.equal('admin_needs_2fa');
+        expect((refused as DomainError).message).to.equal('Enable two-step verification on your own account before making it mandatory for everyone.');
+        expect(policyView(await policy())).to.deep.equal(before);
+        expect(await auditCount()).to.equal(auditsBefore);
+      } finally {
+        await idp.deps.users.setActive(plain.user.id, false);
+      }
+    });
+
+    it('an employee gets 403 on every admin page and action', async () => {
+      const emp = await createUser(idp.deps);
+      const { browser, page } = await adminSignIn(idp, emp);
+      expect(page.status).to.equal(403);
+      expect(textOf(page.html)).to.contain('This page is for administrators.');
+      for (const path of ['/admin/users', '/admin/audit', '/admin/users?filter=overdue']) {
+        const p = await browser.get(`${idp.url}${path}`);
+        expect(p.status, path).to.equal(403);
+        expect(p.html).to.not.contain('id="users"').and.not.contain('id="audit"');
+      }
+      const { csrf } = rpSession(browser) as unknown as { csrf: string };
+      const before = policyView(await policy());
+      const post = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '14' });
+      expect(post.status).to.equal(403);
+      const reset = await browser.post(`${idp.url}/admin/users/${admin.user.id}/reset`, { csrf });
+      expect(reset.status).to.equal(403);
+      expect(policyView(await policy())).to.deep.equal(before);
+      expect((await idp.deps.users.findById(admin.user.id))!.twoFactor.enabled).to.equal(true);
+      let refused: unknown = null;
+      try { await changePolicy(idp.deps, emp.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false }); } catch (err) { refused = err; }
+      expect((refused as DomainError).message).to.equal('Only administrators can change the policy.');
+    });
+
+    it('an admin whose session was made with the password alone is sent to sign in again with acr_values=mfa; a POST is refused', async () => {
+      let late = await createUser(idp.deps, { role: 'admin' });
+      try {
+        const { browser } = await accountSignIn(idp, late);
+        expect(rpSession(browser).claims.acr).to.equal('pwd');
+        late = await enrolDirectly(idp, late);
+
+        // Watch where /admin sends the browser: an authorization request asking for mfa.
+        const watcher = new Browser([`${idp.url}/auth`]);
+        for (const [k, v] of browser.cookies()) watcher.cookies().set(k, v);
+        const redirect = await watcher.get(`${idp.url}/admin`);
+        const auth = new URL(redirect.stoppedAt!);
+        expect(auth.searchParams.get('acr_values')).to.equal('mfa');
+        expect(auth.searchParams.get('prompt')).to.equal('login');
+
+        const { csrf } = rpSession(browser) as unknown as { csrf: string };
+        const before = policyView(await policy());
+        const post = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '14' });
+        expect(post.status).to.equal(403);
+        expect(textOf(post.html)).to.contain('Sign in again with two-step sign-in');
+        expect(policyView(await policy())).to.deep.equal(before);
+
+        // Following the redirect: password and code, then the admin page with an mfa session.
+        const login = await browser.get(`${idp.url}/admin`);
+        expect(login.url).to.match(/\/interaction\//);
+        let page = await browser.post(interactionUrl(idp, login, 'login'), { login: late.login, password: late.password });
+        expect(page.url).to.match(/\/two-factor$/);
+        page = await browser.post(interactionUrl(idp, page, 'two-factor'), { code: freshCode(idp, late.secret!) });
+        expect(page.status).to.equal(200);
+        expect(new URL(page.url).pathname).to.equal('/admin');
+        expect(rpSession(browser).claims.acr).to.equal('mfa');
+      } finally {
+        await idp.deps.users.setActive(late.user.id, false);
+      }
+    });
+  });
+
+  describe('policy form', () => {
+    it('an admin with 2FA turns mandatory on: accepted, deadlines set, audited with the actor; then off again', async () => {
+      const u = await createUser(idp.deps);
+      const { browser, page } = await adminSession(idp, admin);
+      const csrf = csrfOf(page);
+      const saved = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '10', sendCodeToNotifications: 'on' });
+      expect(saved.status).to.equal(200);
+      expect(notice(saved)).to.equal('Saved. Two-step sign-in is mandatory; people without it have 10 days.');
+      expect(textOf(saved.html)).to.contain('Status: Mandatory for all employees');
+      expect(textOf(saved.html)).to.contain(`by ${admin.login}`);
+      const p = await policy();
+      expect(p).to.include({ mandatory: true, graceDays: 10, sendCodeToNotifications: true, updatedBy: admin.user.id });
+      expect(p.enforcedSince?.getTime()).to.equal(idp.clock.now().getTime());
+      const deadline = (await idp.deps.users.findById(u.user.id))!.enforcement.deadline!;
+      expect(deadline.getTime()).to.equal(idp.clock.now().getTime() + 10 * DAY_MS);
+      const entry = (await idp.deps.audit.list(0, 1000)).find((e) => e.action === 'policy.changed' && e.details.mandatory === true && e.actor === admin.user.id)!;
+      expect(entry.action).to.equal('policy.changed');
+      expect(entry.actor).to.equal(admin.user.id);
+      expect(entry.details).to.include({ mandatoryBefore: false, mandatory: true, graceDays: 10, sendCodeToNotifications: true });
+
+      const audit = await browser.get(`${idp.url}/admin/audit`);
+      expect(textOf(audit.html)).to.contain('policy.changed').and.contain(admin.user.id);
+
+      const off = await browser.post(`${idp.url}/admin/policy`, { csrf, graceDays: '10' });
+      expect(off.status).to.equal(200);
+      expect(notice(off)).to.equal('Saved.');
+      expect(await policy()).to.include({ mandatory: false, sendCodeToNotifications: false });
+      expect((await idp.deps.audit.list(0, 1000)).find((e) => e.action === 'policy.changed' && e.details.mandatoryBefore === true && e.actor === admin.user.id)).to.not.equal(undefined);
+    });
+
+    it('validation: graceDays -1, 1000, "abc", empty or missing give 400 and change nothing; 365 is accepted', async () => {
+      const { browser, page } = await adminSession(idp, admin);
+      const csrf = csrfOf(page);
+      const before = policyView(await policy());
+      const audits = await auditCount();
+      for (const graceDays of ['-1', '1000', 'abc', '', '1.5', '366', '14x']) {
+        const res = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays });
+        expect(res.status, graceDays).to.equal(400);
+        expect(flash(res), graceDays).to.equal('The set time must be a whole number of days from 0 to 365.');
+      }
+      const missing = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on' });
+      expect(missing.status).to.equal(400);
+      const weird = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'yes', graceDays: '14' });
+      expect(weird.status).to.equal(400);
+      expect(policyView(await policy())).to.deep.equal(before);
+      expect(await auditCount()).to.equal(audits);
+
+      const ok = await browser.post(`${idp.url}/admin/policy`, { csrf, graceDays: '365' });
+      expect(ok.status).to.equal(200);
+      expect((await policy()).graceDays).to.equal(365);
+    });
+
+    it('CSRF: a missing, forged or another session\'s token is refused (403) and nothing changes', async () => {
+      const { browser, page } = await adminSession(idp, admin);
+      const other = await adminSession(idp, admin);
+      const csrf = csrfOf(page);
+      const before = policyView(await policy());
+      const audits = await auditCount();
+      const target = await createUser(idp.deps, { enrolled: true });
+      for (const [label, form] of [
+        ['missing', {}],
+        ['empty', { csrf: '' }],
+        ['forged', { csrf: 'x'.repeat(csrf.length) }],
+        ['other session', { csrf: csrfOf(other.page) }],
+      ] as const) {
+        const res = await browser.post(`${idp.url}/admin/policy`, { ...form, mandatory: 'on', graceDays: '3' });
+        expect(res.status, label).to.equal(403);
+        expect(textOf(res.html), label).to.contain('This form has expired');
+        const reset = await browser.post(`${idp.url}/admin/users/${target.user.id}/reset`, { ...form });
+        expect(reset.status, label).to.equal(403);
+        const extend = await browser.post(`${idp.url}/admin/users/${target.user.id}/extend`, { ...form, until: '2026-12-01' });
+        expect(extend.status, label).to.equal(403);
+      }
+      // A cross-site JSON or multipart post is not a form either.
+      const json = await browser.request(`${idp.url}/admin/policy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ csrf, mandatory: 'on', graceDays: '3' }) });
+      expect(json.status).to.be.within(400, 499);
+      expect(policyView(await policy())).to.deep.equal(before);
+      expect(await auditCount()).to.equal(audits);
+      const stored = (await idp.deps.users.findById(target.user.id))!;
+      expect(stored.twoFactor.enabled).to.equal(true);
+      expect(stored.enforcement.deadline).to.equal(null);
+    });
+  });
+
+  describe('employees table and actions', () => {
+    it('shows 2FA status, deadline, days left and recovery codes left; filters not-enrolled and overdue', async () => {
+      const enrolled = await createUser(idp.deps, { enrolled: true });
+      await idp.deps.users.consumeRecoveryCode(enrolled.user.id, enrolled.user.twoFactor.recoveryCodes[0]!.hash, idp.clock.now());
+      const pending = await createUser(idp.deps);
+      const overdue = await createUser(idp.deps);
+      const exempt = await createUser(idp.deps);
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      await idp.deps.users.setEnforcement(overdue.user.id, { deadline: new Date(START + DAY_MS) });
+      await idp.deps.users.setEnforcement(exempt.user.id, { deadline: new Date(START + DAY_MS), exemptUntil: new Date(START + 20 * DAY_MS) });
+      idp.clock.set(START + 3 * DAY_MS);
+
+      const { browser } = await adminSession(idp, admin, '/admin/users');
+      const all = await browser.get(`${idp.url}/admin/users`);
+      expect(all.status).to.equal(200);
+      const e = userCells(all, enrolled.login)!;
+      expect(e[1]).to.equal('On');
+      expect(e[2]).to.equal('—');
+      expect(e[3]).to.equal('—');
+      expect(e[5]).to.equal('9');
+      const p = userCells(all, pending.login)!;
+      expect(p[1]).to.equal('Off');
+      expect(p[2]).to.equal('15 June 2026');
+      expect(p[3]).to.equal('11');
+      expect(p[5]).to.equal('—');
+      const o = userCells(all, overdue.login)!;
+      expect(o[2]).to.equal('2 June 2026');
+      expect(o[3]).to.equal('overdue');
+      const x = userCells(all, exempt.login)!;
+      expect(x[1]).to.contain('exempt until 21 June 2026');
+      expect(x[3]).to.not.equal('overdue');
+      expect(userCells(all, admin.login)![1]).to.equal('On');
+      expect(userRow(all, enrolled.login)).to.contain('Reset 2FA');
+      expect(userRow(all, pending.login)).to.not.contain('Reset 2FA');
+
+      const notEnrolled = await browser.get(`${idp.url}/admin/users?filter=not-enrolled`);
+      expect(userRow(notEnrolled, pending.login)).to.not.equal(null);
+      expect(userRow(notEnrolled, overdue.login)).to.not.equal(null);
+      expect(userRow(notEnrolled, enrolled.login)).to.equal(null);
+      expect(userRow(notEnrolled, admin.login)).to.equal(null);
+
+      const late = await browser.get(`${idp.url}/admin/users?filter=overdue`);
+      expect(userRow(late, overdue.login)).to.not.equal(null);
+      for (const u of [pending, exempt, enrolled, admin]) expect(userRow(late, u.login), u.login).to.equal(null);
+    });
+
+    it('extend: sets the deadline to the end of that day, audited with the actor; a past or bad date is refused and changes nothing', async () => {
+      const u = await createUser(idp.deps);
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      const csrf = csrfOf(page);
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-07-10' });
+      expect(res.status).to.equal(200);
+      expect(notice(res)).to.equal('Deadline extended to 10 July 2026.');
+      expect(userCells(res, u.login)![2]).to.equal('10 July 2026');
+      const stored = (await idp.deps.users.findById(u.user.id))!;
+      expect(stored.enforcement.deadline!.toISOString()).to.equal('2026-07-10T23:59:59.999Z');
+      const entry = (await auditOf('deadline.extended', u.user.id))!;
+      expect(entry).to.include({ actor: admin.user.id });
+      expect(entry.details).to.include({ until: '2026-07-10T23:59:59.999Z' });
+
+      const audits = await auditCount();
+      const past = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-05-01' });
+      expect(past.status).to.equal(400);
+      expect(flash(past)).to.equal('The new deadline must be in the future.');
+      for (const until of ['tomorrow', '2026-13-45', '']) {
+        const bad = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until });
+        expect(bad.status, until).to.equal(400);
+      }
+      const missing = await browser.post(`${idp.url}/admin/users/nobody/extend`, { csrf, until: '2026-07-10' });
+      expect(missing.status).to.equal(404);
+      expect(await auditCount()).to.equal(audits);
+      expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-10T23:59:59.999Z');
+    });
+
+    it('exempt: sets exemptUntil, shown in the table, audited with the actor', async () => {
+      const u = await createUser(idp.deps);
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/exempt`, { csrf: csrfOf(page), until: '2026-09-30' });
+      expect(res.status).to.equal(200);
+      expect(notice(res)).to.equal('Exempt until 30 September 2026.');
+      expect(userCells(res, u.login)![1]).to.contain('exempt until 30 September 2026');
+      expect((await idp.deps.users.findById(u.user.id))!.enforcement.exemptUntil!.toISOString()).to.equal('2026-09-30T23:59:59.999Z');
+      expect(await auditOf('user.exempted', u.user.id)).to.include({ actor: admin.user.id });
+    });
+
+    it('reset: 2FA off, recovery codes gone, fresh deadline of graceDays, user told, audited with the actor', async () => {
+      const u = await createUser(idp.deps, { enrolled: true });
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      idp.clock.set(START + 30 * DAY_MS);
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/reset`, { csrf: csrfOf(page) });
+      expect(res.status).to.equal(200);
+      expect(notice(res)).to.contain('Two-step sign-in was reset');
+      const cells = userCells(res, u.login)!;
+      expect(cells[1]).to.equal('Off');
+      expect(cells[3]).to.equal('14');
+      const stored = (await idp.deps.users.findById(u.user.id))!;
+      expect(stored.twoFactor.enabled).to.equal(false);
+      expect(stored.twoFactor.secret).to.equal(null);
+      expect(stored.twoFactor.recoveryCodes).to.have.length(0);
+      expect(stored.enforcement.deadline!.getTime()).to.equal(idp.clock.now().getTime() + 14 * DAY_MS);
+      expect(await auditOf('two-factor.reset', u.user.id)).to.include({ actor: admin.user.id });
+      const [note] = await idp.deps.notifications.list(u.user.id, 1);
+      expect(note).to.include({ kind: 'two-factor-reset' });
+      expect(note!.data.by).to.equal(admin.login);
+    });
+
+    it('unlock: a locked account shows "locked" and an Unlock button; unlock clears the lock, audited with the actor', async () => {
+      const u = await createUser(idp.deps, { enrolled: true });
+      const rule = secondFactorRule(idp.deps);
+      for (let i = 0; i < rule.maxFailures; i++) await idp.deps.limiter.fail(secondFactorKey(u.user.id), rule, idp.clock.now().getTime());
+      expect(await idp.deps.limiter.lockedUntil(secondFactorKey(u.user.id), idp.clock.now().getTime())).to.be.a('number');
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      expect(userCells(page, u.login)![1]).to.contain('locked');
+      expect(userRow(page, u.login)).to.contain('Unlock');
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/unlock`, { csrf: csrfOf(page) });
+      expect(res.status).to.equal(200);
+      expect(notice(res)).to.equal('Unlocked.');
+      expect(userCells(res, u.login)![1]).to.not.contain('locked');
+      expect(await idp.deps.limiter.lockedUntil(secondFactorKey(u.user.id), idp.clock.now().getTime())).to.not.be.a('number');
+      expect(await auditOf('user.unlocked', u.user.id)).to.include({ actor: admin.user.id });
+    });
+  });
+
+  it('audit page: 50 per page, newest first, Older/Newer links, out-of-range pages clamp', async () => {
+    for (let i = 0; i < 120; i++) {
+      await idp.deps.audit.append({ at: new Date(idp.clock.now().getTime() + i), actor: 'test', action: `test.entry-${String(i).padStart(3, '0')}`, target: null, details: {} });
+    }
+    const total = await auditCount();
+    const pages = Math.ceil(total / 50);
+    const { browser } = await adminSession(idp, admin, '/admin/audit');
+    const rows = (p: Page) => [...p.html.matchAll(/<tr><td>/g)].length;
+    const first = await browser.get(`${idp.url}/admin/audit`);
+    expect(rows(first)).to.equal(50);
+    expect(textOf(first.html)).to.contain(`Page 1 of ${pages}`);
+    expect(first.html).to.contain('href="/admin/audit?page=2"');
+    expect(first.html).to.not.contain('Newer');
+    const firstText = textOf(first.html);
+    expect(firstText.indexOf('test.entry-119')).to.be.lessThan(firstText.indexOf('test.entry-118'));
+    const second = await browser.get(`${idp.url}/admin/audit?page=2`);
+    expect(rows(second)).to.equal(50);
+    expect(textOf(second.html)).to.contain(`Page 2 of ${pages}`).and.contain('test.entry-069').and.not.contain('test.entry-070 ');
+    expect(second.html).to.contain('href="/admin/audit?page=1"');
+    const last = await browser.get(`${idp.url}/admin/audit?page=999`);
+    expect(textOf(last.html)).to.contain(`Page ${pages} of ${pages}`);
+    expect(rows(last)).to.equal(total - (pages - 1) * 50);
+    expect(last.html).to.not.contain('Older');
+    for (const q of ['0', '-3', 'abc']) expect(textOf((await browser.get(`${idp.url}/admin/audit?page=${q}`)).html), q).to.contain(`Page 1 of ${pages}`);
+  });
+});
+
+describe('integration: last-admin protection', () => {
+  let idp: TestInstance;
+  let admin: TestUser;
+  before(async () => {
+    idp = await startInstance();
+    admin = await createUser(idp.deps, { role: 'admin', enrolled: true });
+  });
+  after(async () => { await idp.close(); });
+
+  it('the last admin with 2FA cannot turn it off while the policy is mandatory', async () => {
+    idp.clock.set(START);
+    await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+    const { browser } = await accountSignIn(idp, admin);
+    const show = await browser.get(`${idp.url}/account/security/disable`);
+    expect(show.status).to.equal(403);
+    const lastAdmin = 'You are the last administrator with two-step verification, and the policy makes it mandatory.';
+    expect(textOf(show.html)).to.contain(lastAdmin);
+    const post = await browser.post(`${idp.url}/account/security/disable`, { csrf: csrfOf(show), code: freshCode(idp, admin.secret!) });
+    expect(post.status).to.equal(403);
+    expect(textOf(post.html)).to.contain(lastAdmin);
+    expect((await idp.deps.users.findById(admin.user.id))!.twoFactor.enabled).to.equal(true);
+    expect((await idp.deps.audit.list(0, 50)).some((e) => e.action === 'two-factor.disabled')).to.equal(false);
+
+    // An inactive or unenrolled admin does not count as another admin with 2FA.
+    const inactive = await createUser(idp.deps, { role: 'admin', enrolled: true });
+    await idp.deps.users.setActive(inactive.user.id, false);
+    await createUser(idp.deps, { role: 'admin' });
+    const again = await browser.get(`${idp.url}/account/security/disable`);
+    expect(textOf(again.html)).to.contain(lastAdmin);
+  });
+});
