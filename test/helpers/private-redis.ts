@@ -1,20 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './instance.ts';
+import { pingRedis } from './redis.ts';
 
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
 
 /**
  * A throwaway redis-server of our own (no persistence) that a test may stop and start again on
@@ -40,7 +30,7 @@ export class PrivateRedis {
     this.child = child;
     child.once('exit', () => { if (this.child === child) this.child = null; });
     for (let i = 0; i < 100; i++) {
-      if (await ping(this.port)) return;
+      if (await pingRedis(this.port)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`redis-server did not start on port ${this.port}`);
@@ -54,7 +44,7 @@ export class PrivateRedis {
     child.kill('SIGKILL');
     await exited;
     this.child = null;
-    for (let i = 0; i < 100 && (await ping(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 100 && (await pingRedis(this.port)); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
   async dispose(): Promise<void> {

@@ -1,24 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from './instance.ts';
+import { pingRedis } from './redis.ts';
 
 export function hasRedisBinaries(): boolean {
   return spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0;
 }
 
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    const done = (ok: boolean) => { s.destroy(); resolve(ok); };
-    s.setTimeout(500, () => done(false));
-    s.once('error', () => done(false));
-    s.once('connect', () => s.write('PING\r\n'));
-    s.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
 
 async function waitFor(check: () => Promise<boolean> | boolean, what: string, tries = 100): Promise<void> {
   for (let i = 0; i < tries; i++) {
@@ -49,7 +39,7 @@ export async function startCluster(): Promise<RedisProcesses> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-cluster-'));
   const ports = [await freePort(), await freePort(), await freePort()];
   const children = ports.map((p) => startServer(['--port', String(p), '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${p}.conf`], dir));
-  for (const p of ports) await waitFor(() => ping(p), `cluster node ${p}`);
+  for (const p of ports) await waitFor(() => pingRedis(p), `cluster node ${p}`);
   const create = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '0', '--cluster-yes'], { encoding: 'utf8' });
   if (create.status !== 0) throw new Error(`cluster create failed: ${create.stdout}${create.stderr}`);
   await waitFor(() => spawnSync('redis-cli', ['-p', String(ports[0]), 'cluster', 'info'], { encoding: 'utf8' }).stdout.includes('cluster_state:ok'), 'cluster_state:ok');
@@ -62,10 +52,10 @@ export async function startSentinel(): Promise<RedisProcesses> {
   const master = await freePort();
   const sentinel = await freePort();
   const children = [startServer(['--port', String(master)], dir)];
-  await waitFor(() => ping(master), 'sentinel master');
+  await waitFor(() => pingRedis(master), 'sentinel master');
   const conf = path.join(dir, 'sentinel.conf');
   fs.writeFileSync(conf, `port ${sentinel}\nbind 127.0.0.1\nsentinel monitor mymaster 127.0.0.1 ${master} 1\n`);
   children.push(spawn('redis-server', [conf, '--sentinel'], { stdio: 'ignore' }));
-  await waitFor(() => ping(sentinel), 'sentinel');
+  await waitFor(() => pingRedis(sentinel), 'sentinel');
   return { ports: [master, sentinel], stop: stopAll(children, dir) };
 }
