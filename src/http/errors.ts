@@ -29,7 +29,7 @@ export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> 
       await next();
     } catch (err) {
       if (err instanceof StoreUnavailableError) {
-        logger.error({ store: err.store, path: ctx.path }, 'store unavailable');
+        logger.error({ reqId: ctx.state.requestId, store: err.store, path: ctx.path }, 'store unavailable');
         metrics.storeError(err.store);
         ctx.set('Retry-After', '30');
         return respond(ctx, 503, 'Temporarily unavailable', 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', 'temporarily_unavailable');
@@ -44,7 +44,7 @@ export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> 
       if (status && status >= 400 && status < 500) {
         return respond(ctx, status, 'Request refused', (err as { expose?: boolean }).expose ? (err as Error).message : 'The request could not be processed.', 'bad_request');
       }
-      logger.error({ err: (err as Error).message, stack: (err as Error).stack, path: ctx.path }, 'unhandled error');
+      logger.error({ reqId: ctx.state.requestId, err: (err as Error).message, stack: (err as Error).stack, path: ctx.path }, 'unhandled error');
       return respond(ctx, 500, 'Something went wrong', 'An unexpected error occurred. No changes were made. Please try again.', 'server_error');
     }
   };
