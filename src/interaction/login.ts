@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { isBusyRefusal } from '../ports/attempt-limiter.ts';
 import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
@@ -53,7 +54,9 @@ export function submitLogin(step: StepDeps) {
       case 'invalid':
         return renderLogin(ctx, details.uid, client, form.login, 'Wrong e-mail or password.', 401);
       case 'locked':
-        return renderLogin(ctx, details.uid, client, form.login, `Too many failed attempts. Try again after ${formatDateTime(outcome.until)}.`, 429);
+        return renderLogin(ctx, details.uid, client, form.login, isBusyRefusal(outcome.until, step.deps.clock.now())
+          ? 'Several sign-ins for this account are being checked right now. Try again in a moment.'
+          : `Too many failed attempts. Try again after ${formatDateTime(outcome.until)}.`, 429);
       case 'inactive':
         return renderLogin(ctx, details.uid, client, form.login, `This account is disabled. Ask ${step.deps.config.adminContact}.`, 403);
       case 'accepted': {

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { isBusyRefusal } from '../ports/attempt-limiter.ts';
 import { z } from 'zod';
 import { useRecoveryCode } from '../auth/recovery.ts';
 import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
@@ -25,10 +26,11 @@ function failureMessage(outcome: CodeOutcome): string {
 }
 
 async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<void> {
+  const busy = isBusyRefusal(until, step.deps.clock.now());
   await ctx.render('interaction/locked', {
     title: 'Too many attempts',
     uid: ctx.params.uid,
-    message: 'Too many wrong codes were entered for this account.',
+    message: busy ? 'Several codes for this account are being checked at this moment.' : 'Too many wrong codes were entered for this account.',
     untilText: formatDateTime(until),
     adminContact: step.deps.config.adminContact,
   });

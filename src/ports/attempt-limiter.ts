@@ -10,6 +10,11 @@ export interface LimiterRule {
 /** While other attempts are still being checked, a caller is asked to retry after this long. */
 export const BUSY_RETRY_MS = 1000;
 
+/** A refusal that only means "other attempts are still being checked", not a lock. */
+export function isBusyRefusal(lockedUntil: Date, now: Date): boolean {
+  return lockedUntil.getTime() - now.getTime() <= BUSY_RETRY_MS;
+}
+
 export type AttemptSlot =
   | { allowed: true; attempt: number }
   | { allowed: false; lockedUntil: number };

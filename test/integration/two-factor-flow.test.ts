@@ -11,6 +11,14 @@ async function atCodePage(idp: TestInstance, u: TestUser): Promise<{ s: AppSessi
   return { s, page };
 }
 
+/** Many sign-ins of one user waiting at the code page, made a few at a time: the password
+ * limiter refuses more than its failure budget of password checks in flight for one login. */
+async function codePages(idp: TestInstance, u: TestUser, n: number) {
+  const pages: Array<Awaited<ReturnType<typeof atCodePage>>> = [];
+  while (pages.length < n) pages.push(...await Promise.all(Array.from({ length: Math.min(5, n - pages.length) }, () => atCodePage(idp, u))));
+  return pages;
+}
+
 const submitCode = (idp: TestInstance, s: AppSession, code: string, step = 'two-factor') =>
   s.browser.post(interactionUrl(idp, s.page, step), { code });
 
@@ -74,7 +82,7 @@ describe('integration: TOTP second factor at sign-in', () => {
   it('50 parallel submissions of one valid code (separate interactions) succeed exactly once', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     idp.clock.advance(60_000);
-    const sessions = await Promise.all(Array.from({ length: 50 }, () => atCodePage(idp, u)));
+    const sessions = await codePages(idp, u, 50);
     await idp.deps.limiter.reset(`2fa:${u.user.id}`);
     const code = codeAt(u.secret!, idp.clock.now().getTime());
     const results = await Promise.all(sessions.map(({ s }) => submitCode(idp, s, code)));
@@ -83,15 +91,14 @@ describe('integration: TOTP second factor at sign-in', () => {
 
   it('50 parallel submissions of one recovery code succeed exactly once', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
-    const sessions = await Promise.all(Array.from({ length: 50 }, () => atCodePage(idp, u)));
+    const sessions = await codePages(idp, u, 50);
     const results = await Promise.all(sessions.map(({ s }) => submitCode(idp, s, u.recoveryCodes![0]!, 'recovery')));
     expect(results.filter((r) => r.stoppedAt)).to.have.length(1);
   });
 
   it('200 parallel wrong codes: at most 5 failures are accepted, then even the right code waits for the lock to end', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
-    const sessions: Array<Awaited<ReturnType<typeof atCodePage>>> = [];
-    for (let i = 0; i < 20; i++) sessions.push(await atCodePage(idp, u)); // one at a time: the password limiter refuses a crowd
+    const sessions = await codePages(idp, u, 20);
     const wrong = codeAt(u.secret!, idp.clock.now().getTime() + 10 * 60_000);
     const results = await Promise.all(Array.from({ length: 200 }, (_, i) => submitCode(idp, sessions[i % 20]!.s, wrong)));
     const accepted = results.filter((r) => r.status === 401).length;
