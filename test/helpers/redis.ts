@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 
-/** The real Redis every test uses (scripts/test.mjs sets REDIS_URL). */
+/** The real Redis every test uses (test/run.mjs sets REDIS_URL). */
 export function redisUrl(): string {
   return process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 }
