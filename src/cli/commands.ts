@@ -140,18 +140,30 @@ export const commands: Record<string, Command> = {
     options: {},
     async run(deps) {
       let changed = 0;
-      for (const u of await deps.users.list()) {
-        const { secret, pendingSecret } = u.twoFactor;
-        if (![secret, pendingSecret].some((s) => s && deps.secrets.needsRotation(s))) continue;
-        const reseal = (s: string | null) => (s ? deps.secrets.seal(deps.secrets.open(s)) : null);
-        await deps.users.replaceSealedSecrets(u.id, reseal(secret), reseal(pendingSecret));
-        changed++;
+      for (const listed of await deps.users.list()) {
+        if (await reencryptUser(deps, listed.id)) changed++;
       }
       await audit(deps, CLI_ACTOR, 'secrets.reencrypted', null, { users: changed });
       console.log(`Re-encrypted secrets of ${changed} users.`);
     },
   },
 };
+
+/**
+ * Re-seal one user's secrets with the newest key. Compare-and-set: when the user changed device
+ * (or was reset) between our read and our write, read again rather than write the old secret back.
+ */
+async function reencryptUser(deps: Deps, id: string): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const user = await deps.users.findById(id);
+    if (!user) return false;
+    const current = { secret: user.twoFactor.secret, pendingSecret: user.twoFactor.pendingSecret };
+    if (![current.secret, current.pendingSecret].some((s) => s && deps.secrets.needsRotation(s))) return false;
+    const reseal = (s: string | null) => (s ? deps.secrets.seal(deps.secrets.open(s)) : null);
+    if (await deps.users.replaceSealedSecrets(id, current, { secret: reseal(current.secret), pendingSecret: reseal(current.pendingSecret) })) return true;
+  }
+  throw new Error(`The secrets of user ${id} kept changing while being re-encrypted; run the command again.`);
+}
 
 export function usage(): string {
   return ['Usage: npm run admin -- <command> [options]', '', ...Object.entries(commands).map(([n, c]) => `  ${n.padEnd(18)} ${c.summary}`)].join('\n');

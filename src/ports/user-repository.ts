@@ -9,6 +9,9 @@ export interface UserListFilter {
  * Users. Every method that changes two-factor state is a single atomic update,
  * so concurrent requests (several server instances) cannot interleave badly.
  */
+/** A user's TOTP secret and pending (not yet confirmed) secret, as stored: encrypted. */
+export interface SealedSecrets { secret: string | null; pendingSecret: string | null }
+
 export interface UserRepository {
   /** Throws DuplicateLoginError when the (lower-cased) login exists. */
   create(input: NewUser): Promise<User>;
@@ -38,8 +41,12 @@ export interface UserRepository {
   replaceRecoveryCodes(id: string, hashes: string[]): Promise<void>;
   /** Atomically mark one unused recovery code as used. False if absent or already used. */
   consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean>;
-  /** Re-encrypt secrets (key rotation): replace sealed values as given. */
-  replaceSealedSecrets(id: string, secret: string | null, pendingSecret: string | null): Promise<void>;
+  /**
+   * Re-encrypt secrets (key rotation): replace the sealed values only if they are still `expected`.
+   * False when they changed since they were read (a device change or reset raced the rotation):
+   * writing the old secret back would undo it.
+   */
+  replaceSealedSecrets(id: string, expected: SealedSecrets, next: SealedSecrets): Promise<boolean>;
 
   setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void>;
   /** Give every user without 2FA the same deadline; returns how many were changed. */

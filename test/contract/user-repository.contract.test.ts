@@ -138,7 +138,7 @@ describeEachImplementation('UserRepository', (stores) => {
         () => users.clearPendingSecret(UNKNOWN_ID),
         () => users.disableTwoFactor(UNKNOWN_ID),
         () => users.replaceRecoveryCodes(UNKNOWN_ID, ['a']),
-        () => users.replaceSealedSecrets(UNKNOWN_ID, 'a', null),
+        () => users.replaceSealedSecrets(UNKNOWN_ID, { secret: null, pendingSecret: null }, { secret: 'a', pendingSecret: null }),
         () => users.setEnforcement(UNKNOWN_ID, { deadline: T1 }),
         () => users.setPassword('not-an-id', 'x'),
       ];
@@ -304,15 +304,26 @@ describeEachImplementation('UserRepository', (stores) => {
       const u = await users.create(newUser('ola'));
       await enrol(users, u.id, 'sealed-old');
       await users.setPendingSecret(u.id, 'pending-old', T2);
-      await users.replaceSealedSecrets(u.id, 'sealed-new', 'pending-new');
+      expect(await users.replaceSealedSecrets(u.id, { secret: 'sealed-old', pendingSecret: 'pending-old' }, { secret: 'sealed-new', pendingSecret: 'pending-new' })).to.equal(true);
       let after = await reload(users, u.id);
       expect(after.twoFactor.secret).to.equal('sealed-new');
       expect(after.twoFactor.pendingSecret).to.equal('pending-new');
       expect(after.twoFactor.pendingSince).to.deep.equal(T2);
       expect(after.twoFactor.enabled).to.equal(true);
-      await users.replaceSealedSecrets(u.id, 'sealed-new', null);
+      expect(await users.replaceSealedSecrets(u.id, { secret: 'sealed-new', pendingSecret: 'pending-new' }, { secret: 'sealed-new', pendingSecret: null })).to.equal(true);
       after = await reload(users, u.id);
       expect(after.twoFactor.pendingSecret).to.equal(null);
+    });
+
+    it('replaceSealedSecrets refuses when the secrets changed since they were read (device change raced a rotation)', async () => {
+      const { users } = stores();
+      const u = await users.create(newUser('race'));
+      await enrol(users, u.id, 'sealed-old');
+      await users.setPendingSecret(u.id, 'pending-new-phone', T2); // after the rotation read 'sealed-old', null
+      expect(await users.replaceSealedSecrets(u.id, { secret: 'sealed-old', pendingSecret: null }, { secret: 'resealed-old', pendingSecret: null })).to.equal(false);
+      const after = await reload(users, u.id);
+      expect(after.twoFactor.secret).to.equal('sealed-old');
+      expect(after.twoFactor.pendingSecret).to.equal('pending-new-phone');
     });
   });
 

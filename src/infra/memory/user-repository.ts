@@ -2,7 +2,7 @@ import { newUserRecord, noTwoFactor } from '../../domain/new-user.ts';
 import { randomBytes } from 'node:crypto';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
-import type { UserListFilter, UserRepository } from '../../ports/user-repository.ts';
+import type { SealedSecrets, UserListFilter, UserRepository } from '../../ports/user-repository.ts';
 
 export function normaliseLogin(login: string): string {
   return login.trim().toLowerCase();
@@ -120,10 +120,12 @@ export class MemoryUserRepository implements UserRepository {
     return true;
   }
 
-  async replaceSealedSecrets(id: string, secret: string | null, pendingSecret: string | null): Promise<void> {
+  async replaceSealedSecrets(id: string, expected: SealedSecrets, next: SealedSecrets): Promise<boolean> {
     const tf = this.mustGet(id).twoFactor;
-    tf.secret = secret;
-    tf.pendingSecret = pendingSecret;
+    if (tf.secret !== expected.secret || tf.pendingSecret !== expected.pendingSecret) return false;
+    tf.secret = next.secret;
+    tf.pendingSecret = next.pendingSecret;
+    return true;
   }
 
   async setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void> {

@@ -3,7 +3,7 @@ import type mongoose from 'mongoose';
 import { Types } from 'mongoose';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
-import type { UserListFilter, UserRepository } from '../../ports/user-repository.ts';
+import type { SealedSecrets, UserListFilter, UserRepository } from '../../ports/user-repository.ts';
 import { mongoCall } from './connection.ts';
 import { getModels, toUser, type UserDoc } from './models.ts';
 
@@ -148,8 +148,18 @@ export class MongoUserRepository implements UserRepository {
     return res.modifiedCount === 1;
   }
 
-  async replaceSealedSecrets(id: string, secret: string | null, pendingSecret: string | null): Promise<void> {
-    await this.update(id, { $set: { 'twoFactor.secret': secret, 'twoFactor.pendingSecret': pendingSecret } });
+  async replaceSealedSecrets(id: string, expected: SealedSecrets, next: SealedSecrets): Promise<boolean> {
+    const _id = toObjectId(id);
+    if (!_id) throw new NotFoundError('User');
+    return mongoCall(async () => {
+      const res = await this.User.updateOne(
+        { _id, 'twoFactor.secret': expected.secret, 'twoFactor.pendingSecret': expected.pendingSecret },
+        { $set: { 'twoFactor.secret': next.secret, 'twoFactor.pendingSecret': next.pendingSecret } },
+      ).exec();
+      if (res.matchedCount === 1) return true;
+      if (!(await this.User.exists({ _id }))) throw new NotFoundError('User');
+      return false;
+    });
   }
 
   async setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void> {
