@@ -121,10 +121,15 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
     async revokeByGrantId(grantId: string): Promise<void> {
       const grantKey = grantKeyFor(grantId);
       await redisCall(async () => {
-        const keys = await redis.smembers(grantKey);
-        // One DEL per key: the tokens of a grant may live in different Cluster slots.
-        await Promise.all(keys.map((k) => redis.del(k)));
-        await redis.del(grantKey);
+        // Remove exactly the members revoked (an emptied set disappears by itself) rather than
+        // the whole index: a token issued while this runs stays indexed, and the next pass revokes it.
+        for (let pass = 0; pass < 3; pass++) {
+          const keys = await redis.smembers(grantKey);
+          if (keys.length === 0) return;
+          // One DEL per key: the tokens of a grant may live in different Cluster slots.
+          await Promise.all(keys.map((k) => redis.del(k)));
+          await redis.srem(grantKey, ...keys);
+        }
       });
     }
   };

@@ -127,6 +127,33 @@ describe('Redis oidc-provider adapter', () => {
     expect((await at.find('other-at'))?.jti).to.equal('other-at');
   });
 
+  it('revokeByGrantId also revokes a token the grant gets while the revocation runs', async () => {
+    // A client whose first DEL lets a new token of the grant land in between (the race).
+    let raced = false;
+    const racing = new Proxy(redis, {
+      get(target, prop, receiver) {
+        if (prop === 'del') {
+          return async (...keys: string[]) => {
+            if (!raced) {
+              raced = true;
+              await new AdapterClass('AccessToken').upsert('late-at', { jti: 'late-at', grantId: 'g-race' }, 60);
+            }
+            return target.del(...keys);
+          };
+        }
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const at = new AdapterClass('AccessToken');
+    await at.upsert('early-at', { jti: 'early-at', grantId: 'g-race' }, 60);
+    await new (createRedisAdapterClass(racing, prefix))('AccessToken').revokeByGrantId('g-race');
+    expect(raced).to.equal(true);
+    expect(await at.find('early-at')).to.equal(undefined);
+    expect(await at.find('late-at')).to.equal(undefined);
+    expect(await redis.exists(`${prefix}grant:g-race`)).to.equal(0);
+  });
+
   it('wraps Redis failures in StoreUnavailableError', async () => {
     const broken = connectRedis();
     await broken.ping();
