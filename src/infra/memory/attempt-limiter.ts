@@ -3,6 +3,7 @@ import { BUSY_RETRY_MS, type AttemptLimiter, type AttemptSlot, type LimiterRule 
 const HOUR_MS = 3_600_000;
 /** A reservation that is never reported is forgotten after this (measured on the caller's clock). */
 const IN_FLIGHT_TTL_MS = 60_000;
+const PRUNE_EVERY = 1000;
 
 interface State {
   failures: number;
@@ -19,6 +20,7 @@ interface State {
  */
 export class MemoryAttemptLimiter implements AttemptLimiter {
   private readonly states = new Map<string, State>();
+  private reservations = 0;
 
   private state(key: string): State {
     let s = this.states.get(key);
@@ -38,7 +40,17 @@ export class MemoryAttemptLimiter implements AttemptLimiter {
     while (s.hourly.length > 0 && (s.hourly[0] as number) <= cutoff) s.hourly.shift();
   }
 
+  /** Forget keys with nothing left to remember (Redis lets such keys expire). */
+  private prune(nowMs: number): void {
+    for (const [key, s] of this.states) {
+      MemoryAttemptLimiter.expireInFlight(s, nowMs);
+      MemoryAttemptLimiter.trim(s, nowMs);
+      if (s.lock <= nowMs && s.inFlight === 0 && s.hourly.length === 0) this.states.delete(key);
+    }
+  }
+
   async reserve(key: string, rule: LimiterRule, nowMs: number): Promise<AttemptSlot> {
+    if (++this.reservations % PRUNE_EVERY === 0) this.prune(nowMs);
     const s = this.state(key);
     if (s.lock > nowMs) return { allowed: false, lockedUntil: s.lock };
     MemoryAttemptLimiter.expireInFlight(s, nowMs);
@@ -80,6 +92,12 @@ export class MemoryAttemptLimiter implements AttemptLimiter {
     if (!s) return;
     if (s.inFlight > 0) s.inFlight -= 1;
     s.failures = 0;
+    if (s.inFlight === 0 && s.lock === 0 && s.hourly.length === 0) this.states.delete(key);
+  }
+
+  /** How many keys are remembered (tests: state does not grow without bound). */
+  size(): number {
+    return this.states.size;
   }
 
   async lockedUntil(key: string, nowMs: number): Promise<number | null> {
