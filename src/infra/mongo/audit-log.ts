@@ -2,7 +2,8 @@ import type mongoose from 'mongoose';
 import type { AuditEntry } from '../../domain/types.ts';
 import type { AuditLog, NewAuditEntry } from '../../ports/audit-log.ts';
 import { mongoCall } from './connection.ts';
-import { getModels, toAuditEntry, type AuditDoc } from './models.ts';
+import { getModels, type AuditDoc } from './models.ts';
+import { toAuditEntry } from './mappers.ts';
 
 export class MongoAuditLog implements AuditLog {
   private readonly Audit: mongoose.Model<AuditDoc>;

@@ -2,7 +2,8 @@ import type mongoose from 'mongoose';
 import type { Notification, NotificationKind } from '../../domain/types.ts';
 import type { NewNotification, NotificationStore } from '../../ports/notification-store.ts';
 import { mongoCall } from './connection.ts';
-import { getModels, toNotification, type NotificationDoc } from './models.ts';
+import { getModels, type NotificationDoc } from './models.ts';
+import { toNotification } from './mappers.ts';
 
 export class MongoNotificationStore implements NotificationStore {
   private readonly Notification: mongoose.Model<NotificationDoc>;

@@ -2,7 +2,8 @@ import type mongoose from 'mongoose';
 import type { Policy } from '../../domain/types.ts';
 import type { PolicyStore } from '../../ports/policy-store.ts';
 import { mongoCall } from './connection.ts';
-import { getModels, POLICY_DOCUMENT_ID, toPolicy, type PolicyDoc } from './models.ts';
+import { getModels, POLICY_DOCUMENT_ID, type PolicyDoc } from './models.ts';
+import { toPolicy } from './mappers.ts';
 
 /** The policy as one document with _id 'two-factor-policy' in the settings collection. */
 export class MongoPolicyStore implements PolicyStore {

@@ -5,7 +5,8 @@ import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
 import type { SealedSecrets, UserListFilter, UserRepository } from '../../ports/user-repository.ts';
 import { mongoCall } from './connection.ts';
-import { getModels, toUser, type UserDoc } from './models.ts';
+import { getModels, type UserDoc } from './models.ts';
+import { toUser } from './mappers.ts';
 
 function normaliseLogin(login: string): string {
   return login.trim().toLowerCase();
