@@ -35,8 +35,10 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   });
 }
 
-async function renderEnroll(deps: Deps, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
-  const view = await pendingEnrollment(deps, accountState(ctx).user, restart);
+async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
+  const { user, session } = accountState(ctx);
+  const view = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, restart);
+  if (view.ref !== session.enrollmentRef) rp.update(ctx, { enrollmentRef: view.ref });
   await ctx.render('interaction/enroll', {
     title: 'Set up two-step sign-in', error, required: null,
     qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
@@ -65,21 +67,17 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
   return {
     showEnable: async (ctx: Context) => {
       if (accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
-      await renderEnroll(deps, ctx, '/account/security/enable', false, null);
+      await renderEnroll(deps, rp, ctx, '/account/security/enable', false, null);
     },
     showDeviceConfirm: async (ctx: Context) => {
       if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
-      await renderEnroll(deps, ctx, '/account/security/device/confirm', false, null);
+      await renderEnroll(deps, rp, ctx, '/account/security/device/confirm', false, null);
     },
     startDeviceChange: async (ctx: Context) => {
       const { user, session } = accountState(ctx);
       if (!user.twoFactor.enabled) return ctx.redirect('/account');
-      if (session.claims.acr !== 'mfa') {
-        // A session from before 2FA was on: prove a factor first (a recovery code works without the old phone).
-        ctx.status = 303;
-        return ctx.redirect(await rp.startLogin(ctx, '/account/security/device', { acr_values: 'mfa', prompt: 'login' }));
-      }
-      await pendingEnrollment(deps, accountState(ctx).user, true);
+      const { ref } = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, true);
+      rp.update(ctx, { enrollmentRef: ref });
       ctx.status = 303;
       ctx.redirect('/account/security/device/confirm');
     },
@@ -91,13 +89,16 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
           : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Enable" under Security.', 409);
       }
       const form = parseForm(ctx, codeForm);
-      const outcome = form ? await confirmEnrollment(deps, accountState(ctx).user.id, form.code) : { kind: 'malformed' as const };
+      const { user, session } = accountState(ctx);
+      const outcome = form ? await confirmEnrollment(deps, user.id, form.code, session.enrollmentRef ?? null) : { kind: 'malformed' as const };
       if (outcome.kind === 'ok') {
+        // Password at sign-in plus the authenticator just confirmed: this session now has both factors.
+        rp.update(ctx, { stepUp: 'mfa' });
         if (outcome.recoveryCodes) return renderCodes(deps, ctx, outcome.recoveryCodes, 'Two-step sign-in is on', 'Your authenticator app is set up.');
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
       const status = outcome.kind === 'locked' ? 429 : outcome.kind === 'malformed' ? 400 : outcome.kind === 'no-pending' ? 409 : 401;
-      await renderEnroll(deps, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), status);
+      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), status);
     },
   };
 }

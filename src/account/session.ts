@@ -50,6 +50,11 @@ export function accountState(ctx: Context): AccountState {
   return ctx.state.account as AccountState;
 }
 
+/** Signed in with a second factor, or proved one in this session by setting it up. */
+export function provedSecondFactor(session: RpSession): boolean {
+  return session.claims.acr === 'mfa' || session.stepUp === 'mfa';
+}
+
 /** Signed in (via the provider) and still an active user; otherwise off to sign in. */
 export function requireAccount(deps: Deps, rp: RelyingParty) {
   return async (ctx: Context, next: Next) => {
@@ -58,6 +63,12 @@ export function requireAccount(deps: Deps, rp: RelyingParty) {
     if (!session || !user || !user.active) {
       if (ctx.method !== 'GET') throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
       ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200)));
+      return;
+    }
+    if (user.twoFactor.enabled && !provedSecondFactor(session)) {
+      // A session from before 2FA was turned on (elsewhere): it proves the password only.
+      if (ctx.method !== 'GET') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
+      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), { acr_values: 'mfa', prompt: 'login' }));
       return;
     }
     ctx.state.account = { session, user } satisfies AccountState;

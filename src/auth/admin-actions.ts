@@ -18,7 +18,7 @@ export interface PolicyChange {
  * every user without 2FA a personal deadline of now + graceDays (users created later get
  * createdAt + graceDays). Switching it off clears nothing, it just stops enforcement.
  */
-export async function changePolicy(deps: Deps, admin: User, change: PolicyChange): Promise<Policy> {
+export async function changePolicy(deps: Deps, admin: User, change: PolicyChange, via?: string): Promise<Policy> {
   const before = await currentPolicy(deps);
   const now = deps.clock.now();
   const turningOn = change.mandatory && !before.mandatory;
@@ -36,10 +36,17 @@ export async function changePolicy(deps: Deps, admin: User, change: PolicyChange
   if (turningOn) deadlinesSet = await deps.users.setDeadlineForUnenrolled(new Date(now.getTime() + change.graceDays * DAY_MS));
   await audit(deps, admin.id, 'policy.changed', null, {
     mandatoryBefore: before.mandatory, mandatory: change.mandatory, graceDays: change.graceDays,
-    sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet,
+    sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet, ...origin(via),
   });
   return saved;
 }
+
+/** Who acts: an admin, through the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
+function assertAdmin(admin: User): void {
+  if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an administrator.`, 403);
+}
+
+const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
 
 async function target(deps: Deps, userId: string): Promise<User> {
   const user = await deps.users.findById(userId);
@@ -47,22 +54,25 @@ async function target(deps: Deps, userId: string): Promise<User> {
   return user;
 }
 
-export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date): Promise<void> {
+export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date, via?: string): Promise<void> {
+  assertAdmin(admin);
   const user = await target(deps, userId);
   if (until.getTime() <= deps.clock.now().getTime()) throw new DomainError('deadline_in_past', 'The new deadline must be in the future.', 400);
   await deps.users.setEnforcement(user.id, { deadline: until });
-  await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null });
+  await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
 }
 
-export async function exemptUntil(deps: Deps, admin: User, userId: string, until: Date | null): Promise<void> {
+export async function exemptUntil(deps: Deps, admin: User, userId: string, until: Date | null, via?: string): Promise<void> {
+  assertAdmin(admin);
   const user = await target(deps, userId);
   if (until && until.getTime() <= deps.clock.now().getTime()) throw new DomainError('exemption_in_past', 'The exemption must end in the future.', 400);
   await deps.users.setEnforcement(user.id, { exemptUntil: until });
-  await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null });
+  await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null, ...origin(via) });
 }
 
 /** Lost phone and no codes: 2FA off, failures forgotten, a fresh set time to enrol again. */
-export async function resetTwoFactor(deps: Deps, admin: User, userId: string): Promise<void> {
+export async function resetTwoFactor(deps: Deps, admin: User, userId: string, via?: string): Promise<void> {
+  assertAdmin(admin);
   const user = await target(deps, userId);
   const policy = await currentPolicy(deps);
   await deps.users.disableTwoFactor(user.id);
@@ -70,14 +80,15 @@ export async function resetTwoFactor(deps: Deps, admin: User, userId: string): P
   await deps.users.setEnforcement(user.id, { deadline });
   await deps.limiter.reset(secondFactorKey(user.id));
   await deps.limiter.reset(enrollmentKey(user.id));
-  await audit(deps, admin.id, 'two-factor.reset', user.id, { newDeadline: deadline.toISOString() });
+  await audit(deps, admin.id, 'two-factor.reset', user.id, { newDeadline: deadline.toISOString(), ...origin(via) });
   await notifyUser(deps, user.id, 'two-factor-reset', { by: admin.login });
 }
 
-export async function unlockAccount(deps: Deps, admin: User, userId: string): Promise<void> {
+export async function unlockAccount(deps: Deps, admin: User, userId: string, via?: string): Promise<void> {
+  assertAdmin(admin);
   const user = await target(deps, userId);
   await deps.limiter.reset(secondFactorKey(user.id));
   await deps.limiter.reset(enrollmentKey(user.id));
   await deps.limiter.reset(passwordKey(user.login));
-  await audit(deps, admin.id, 'user.unlocked', user.id);
+  await audit(deps, admin.id, 'user.unlocked', user.id, origin(via));
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '../domain/recovery-codes.ts';
 import { groupSecretForHumans, newTotpSecret, normaliseCode, otpauthUri } from '../domain/totp.ts';
 import type { User } from '../domain/types.ts';
@@ -16,6 +17,21 @@ export interface EnrollmentView {
   uri: string;
 }
 
+/** The enrolment page of one session, with the fingerprint of the pending secret it shows. */
+export interface PendingEnrollment extends EnrollmentView {
+  ref: string;
+}
+
+/**
+ * Fingerprint of a sealed pending secret. A session (a sign-in challenge, an account-area
+ * cookie) remembers the one it created and may show or confirm only that one: otherwise someone
+ * with the password alone could show a secret in their session and have the user confirm it in
+ * theirs, or read the secret the user is scanning.
+ */
+export function enrollmentRef(sealed: string): string {
+  return createHash('sha256').update(sealed).digest('base64url').slice(0, 22);
+}
+
 export type ConfirmOutcome =
   | { kind: 'ok'; recoveryCodes: string[] | null; deviceChanged: boolean }
   | { kind: 'no-pending' }
@@ -30,18 +46,21 @@ function view(deps: Deps, user: User, secretBase32: string): EnrollmentView {
 }
 
 /**
- * Show the enrolment page: reuse a recent pending secret (so a reload does not break a scan
- * already made), else create one. The active secret, if any, keeps working meanwhile.
+ * Show the enrolment page: reuse this session's recent pending secret (so a reload does not break
+ * a scan already made), else create one, which replaces any other session's. The active secret,
+ * if any, keeps working meanwhile.
  */
-export async function pendingEnrollment(deps: Deps, user: User, restart = false): Promise<EnrollmentView> {
+export async function pendingEnrollment(deps: Deps, user: User, ownRef: string | null, restart = false): Promise<PendingEnrollment> {
   const now = deps.clock.now();
   const { pendingSecret, pendingSince } = user.twoFactor;
-  if (!restart && pendingSecret && pendingSince && now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS) {
-    return view(deps, user, deps.secrets.open(pendingSecret));
+  const own = Boolean(ownRef && pendingSecret && enrollmentRef(pendingSecret) === ownRef);
+  if (!restart && own && pendingSince && now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS) {
+    return { ...view(deps, user, deps.secrets.open(pendingSecret!)), ref: ownRef! };
   }
   const secretBase32 = newTotpSecret(deps.random);
-  await deps.users.setPendingSecret(user.id, deps.secrets.seal(secretBase32), now);
-  return view(deps, user, secretBase32);
+  const sealed = deps.secrets.seal(secretBase32);
+  await deps.users.setPendingSecret(user.id, sealed, now);
+  return { ...view(deps, user, secretBase32), ref: enrollmentRef(sealed) };
 }
 
 export async function newRecoveryCodes(deps: Deps): Promise<{ codes: string[]; hashes: string[] }> {
@@ -49,13 +68,16 @@ export async function newRecoveryCodes(deps: Deps): Promise<{ codes: string[]; h
   return { codes, hashes: codes.map((c) => recoveryHash(deps, normaliseRecoveryCode(c)!)) };
 }
 
-/** Confirm the pending secret with a code from the new app; first enrolment also issues recovery codes. */
-export async function confirmEnrollment(deps: Deps, userId: string, rawCode: string, actor = userId): Promise<ConfirmOutcome> {
+/**
+ * Confirm this session's pending secret with a code from the new app; first enrolment also
+ * issues recovery codes. Another session's pending secret is never confirmed here.
+ */
+export async function confirmEnrollment(deps: Deps, userId: string, rawCode: string, ownRef: string | null, actor = userId): Promise<ConfirmOutcome> {
   const code = normaliseCode(rawCode);
   if (!code) return { kind: 'malformed' };
   const user = await deps.users.findById(userId);
   const pending = user?.twoFactor.pendingSecret;
-  if (!user || !pending) return { kind: 'no-pending' };
+  if (!user || !pending || !ownRef || enrollmentRef(pending) !== ownRef) return { kind: 'no-pending' };
 
   const rule = secondFactorRule(deps);
   const key = enrollmentKey(userId);

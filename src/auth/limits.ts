@@ -17,4 +17,5 @@ export const passwordKey = (login: string) => `pwd:${login}`;
 /** Shared by TOTP, recovery and notification codes: one budget of guesses per account. */
 export const secondFactorKey = (userId: string) => `2fa:${userId}`;
 export const enrollmentKey = (userId: string) => `enroll:${userId}`;
-export const notificationCodeKey = (uid: string) => `ncode:${uid}`;
+/** Bound to the sign-in and to the account whose password was right: a code mailed to one account never works for another in the same sign-in. */
+export const notificationCodeKey = (uid: string, accountId: string) => `ncode:${uid}:${accountId}`;

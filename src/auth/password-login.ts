@@ -68,7 +68,7 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   if (next.kind === 'second-factor' && policy.sendCodeToNotifications) {
     const code = String(randomInt(0, 10 ** NOTIFICATION_CODE_DIGITS)).padStart(NOTIFICATION_CODE_DIGITS, '0');
     const codeTtl = Math.round(deps.config.secondFactor.notificationCodeMinutes * 60);
-    await deps.oneTimeCodes.put(notificationCodeKey(attempt.uid), hashNotificationCode(code), codeTtl);
+    await deps.oneTimeCodes.put(notificationCodeKey(attempt.uid, user.id), hashNotificationCode(code), codeTtl);
     data.code = code;
     data.codeExpiresAt = new Date(now.getTime() + codeTtl * 1000).toISOString();
   }

@@ -66,7 +66,7 @@ export async function verifySecondFactor(deps: Deps, challenge: Challenge, rawCo
 
   return withinFailureBudget(deps, user.id, async () => {
     if (totpCode) return checkTotp(deps, user.id, secret, totpCode);
-    const consumed = await deps.oneTimeCodes.consume(notificationCodeKey(challenge.uid), hashNotificationCode(digits));
+    const consumed = await deps.oneTimeCodes.consume(notificationCodeKey(challenge.uid, user.id), hashNotificationCode(digits));
     return consumed ? { kind: 'ok', method: 'notification_code' } : { kind: 'wrong', driftSteps: null, reused: false };
   });
 }

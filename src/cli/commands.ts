@@ -20,6 +20,13 @@ function need(v: Values, key: string): string {
   return value;
 }
 
+/** `--as`: the admin the action is recorded for (the audit entry also names the CLI and OS user). */
+async function adminByLogin(deps: Deps, login: string): Promise<User> {
+  const admin = await userByLogin(deps, login);
+  if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an admin.`);
+  return admin;
+}
+
 async function userByLogin(deps: Deps, login: string): Promise<User> {
   const user = await deps.users.findByLogin(login);
   if (!user) throw new DomainError('not_found', `No user with login ${login}.`);
@@ -78,13 +85,12 @@ export const commands: Record<string, Command> = {
     summary: '--as ADMIN_EMAIL [--mandatory true|false] [--grace-days N] [--send-code true|false]',
     options: { as: str, mandatory: str, 'grace-days': str, 'send-code': str },
     async run(deps, v) {
-      const admin = await userByLogin(deps, need(v, 'as'));
-      if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an admin.`);
+      const admin = await adminByLogin(deps, need(v, 'as'));
       const before = await currentPolicy(deps);
       const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
       const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
       if (!Number.isInteger(grace) || grace < 0 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 0 to 365.');
-      const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) });
+      const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) }, CLI_ACTOR);
       console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
     },
   },
@@ -92,9 +98,9 @@ export const commands: Record<string, Command> = {
     summary: '--as ADMIN_EMAIL --login EMAIL',
     options: { as: str, login: str },
     async run(deps, v) {
-      const admin = await userByLogin(deps, need(v, 'as'));
+      const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await resetTwoFactor(deps, admin, user.id);
+      await resetTwoFactor(deps, admin, user.id, CLI_ACTOR);
       console.log(`Two-step sign-in reset for ${user.login}.`);
     },
   },
@@ -102,9 +108,9 @@ export const commands: Record<string, Command> = {
     summary: '--as ADMIN_EMAIL --login EMAIL --until YYYY-MM-DD',
     options: { as: str, login: str, until: str },
     async run(deps, v) {
-      const admin = await userByLogin(deps, need(v, 'as'));
+      const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await extendDeadline(deps, admin, user.id, date(need(v, 'until')));
+      await extendDeadline(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
       console.log(`Deadline for ${user.login} extended.`);
     },
   },
@@ -112,9 +118,9 @@ export const commands: Record<string, Command> = {
     summary: '--as ADMIN_EMAIL --login EMAIL --until YYYY-MM-DD',
     options: { as: str, login: str, until: str },
     async run(deps, v) {
-      const admin = await userByLogin(deps, need(v, 'as'));
+      const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await exemptUntil(deps, admin, user.id, date(need(v, 'until')));
+      await exemptUntil(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
       console.log(`${user.login} exempt until ${need(v, 'until')}.`);
     },
   },
@@ -122,9 +128,9 @@ export const commands: Record<string, Command> = {
     summary: '--as ADMIN_EMAIL --login EMAIL',
     options: { as: str, login: str },
     async run(deps, v) {
-      const admin = await userByLogin(deps, need(v, 'as'));
+      const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await unlockAccount(deps, admin, user.id);
+      await unlockAccount(deps, admin, user.id, CLI_ACTOR);
       console.log(`${user.login} unlocked.`);
     },
   },

@@ -37,8 +37,10 @@ export function normaliseCode(raw: string): string | null {
 }
 
 /**
- * Checks a code within ±1 step. A code that only matches further away (up to ±10 steps) is
- * still refused, but reports the drift so the page can say the phone's clock is off.
+ * Checks a code within ±1 step. A code that only matches an older step (up to 10 back) is still
+ * refused, but reports the drift so the page can say the phone's clock is behind. A match with a
+ * future step is refused like any wrong code: saying so would tell a guesser "this code becomes
+ * valid in N minutes", to be replayed then.
  * Comparison is constant-time (otpauth uses crypto.timingSafeEqual).
  */
 export function verifyTotp(secretBase32: string, code: string, nowMs: number): TotpCheck {
@@ -48,7 +50,7 @@ export function verifyTotp(secretBase32: string, code: string, nowMs: number): T
   });
   if (delta === null) return { ok: false, driftSteps: null };
   if (Math.abs(delta) <= ACCEPTED_WINDOW) return { ok: true, step: counter + delta };
-  return { ok: false, driftSteps: delta };
+  return { ok: false, driftSteps: delta < 0 ? delta : null };
 }
 
 /** Key URI Format (Google Authenticator wiki) understood by every TOTP app. */

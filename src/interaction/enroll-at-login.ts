@@ -6,6 +6,7 @@ import { field, parseForm } from '../http/body.ts';
 import { formatDateTime } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
+import type { Challenge } from '../ports/challenge-store.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1) });
 
@@ -18,8 +19,14 @@ async function requireEnrolling(ctx: Context, step: StepDeps): Promise<SignInSta
   return state;
 }
 
+/** Store a changed challenge for the rest of its lifetime. */
+async function saveChallenge(step: StepDeps, challenge: Challenge): Promise<void> {
+  await step.deps.challenges.put(challenge, Math.max(1, Math.round((challenge.expiresAt - step.deps.clock.now().getTime()) / 1000)));
+}
+
 async function renderEnroll(ctx: Context, step: StepDeps, state: SignInState, error: string | null, status: number) {
-  const view = await pendingEnrollment(step.deps, state.user);
+  const view = await pendingEnrollment(step.deps, state.user, state.challenge.enrollmentRef ?? null);
+  if (view.ref !== state.challenge.enrollmentRef) await saveChallenge(step, { ...state.challenge, enrollmentRef: view.ref });
   await ctx.render('interaction/enroll', {
     title: 'Set up two-step sign-in',
     error,
@@ -54,9 +61,9 @@ export function submitEnroll(step: StepDeps) {
     const state = await requireEnrolling(ctx, step);
     if (!state) return;
     const form = parseForm(ctx, codeForm);
-    const outcome = form ? await confirmEnrollment(step.deps, state.user.id, form.code) : { kind: 'malformed' as const };
+    const outcome = form ? await confirmEnrollment(step.deps, state.user.id, form.code, state.challenge.enrollmentRef ?? null) : { kind: 'malformed' as const };
     if (outcome.kind === 'ok') {
-      await step.deps.challenges.put({ ...state.challenge, passed: ['pwd', 'otp'] }, Math.max(1, Math.round((state.challenge.expiresAt - step.deps.clock.now().getTime()) / 1000)));
+      await saveChallenge(step, { ...state.challenge, passed: ['pwd', 'otp'] });
       const codes = outcome.recoveryCodes ?? [];
       await ctx.render('interaction/recovery-codes', {
         title: 'Save your recovery codes',

@@ -14,9 +14,9 @@ const codeForm = z.object({ code: field(40).trim().min(1) });
 
 function clockHint(driftSteps: number | null): string | null {
   if (driftSteps === null) return null;
+  // Only codes from past steps are reported (see verifyTotp): the phone's clock is behind.
   const minutes = Math.max(1, Math.round(Math.abs(driftSteps) / 2));
-  const direction = driftSteps > 0 ? 'ahead' : 'behind';
-  return `Your phone's clock seems to be about ${minutes} minute${minutes === 1 ? '' : 's'} ${direction}. Set it to update automatically, then try a new code.`;
+  return `Your phone's clock seems to be about ${minutes} minute${minutes === 1 ? '' : 's'} behind. Set it to update automatically, then try a new code.`;
 }
 
 function failureMessage(outcome: CodeOutcome): string {

@@ -1,10 +1,12 @@
 import { interactionPolicy as policyKit } from 'oidc-provider';
+import { TWO_FACTOR_ENABLED } from './find-account.ts';
 
 const { Check, base } = policyKit;
 
 /**
- * The provider's default prompts, plus: a session whose account was blocked signs in again, and an app that asks for `acr_values=mfa` makes a session
- * that was established with the password alone sign in again (and so pass the second factor).
+ * The provider's default prompts, plus: a session whose account was blocked signs in again; a
+ * session made with the password alone signs in again once the account has 2FA; and an app that
+ * asks for `acr_values=mfa` makes a password-only session sign in again (and so pass the second factor).
  */
 export function interactionPolicy() {
   const policy = base();
@@ -13,6 +15,11 @@ export function interactionPolicy() {
   // findAccount returned nothing, so sign in again, where the deny page explains why.
   login.checks.add(new Check('account_not_allowed', 'the account can no longer sign in with this session', 'login_required', (ctx) => (
     ctx.oidc.session?.accountId && !ctx.oidc.account ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT
+  )));
+  // A session made with the password alone (before this account had 2FA) does not carry over:
+  // sign in again and pass the second factor, for every app.
+  login.checks.add(new Check('second_factor_missing', 'the account now has two-step sign-in', 'login_required', (ctx) => (
+    ctx.oidc.account?.[TWO_FACTOR_ENABLED] === true && ctx.oidc.acr !== 'mfa' ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT
   )));
   login.checks.add(new Check('mfa_requested', 'the application requires two-step sign-in', (ctx) => {
     const requested = (ctx.oidc.params?.acr_values as string | undefined)?.split(' ') ?? [];

@@ -20,6 +20,10 @@ export interface RpSession {
   expiresAt: number;
   /** Random per session: account/admin forms echo it back (CSRF token). */
   csrf: string;
+  /** The pending TOTP secret this session created (its fingerprint): only it may be shown or confirmed here. */
+  enrollmentRef?: string;
+  /** Second factor proven in this session after it started (enrolment): counts like acr "mfa". */
+  stepUp?: 'mfa';
 }
 
 interface Transaction { state: string; nonce: string; verifier: string; returnTo: string }
@@ -91,6 +95,15 @@ export class RelyingParty {
   session(ctx: Context): RpSession | null {
     const session = decode<RpSession>(ctx.cookies.get(this.options.cookieName, { signed: true }));
     return session && session.expiresAt > Date.now() ? session : null;
+  }
+
+  /** Change the current session (same expiry). */
+  update(ctx: Context, patch: Partial<Pick<RpSession, 'enrollmentRef' | 'stepUp'>>): void {
+    const session = (ctx.state.rpSessionUpdated as RpSession | undefined) ?? this.session(ctx);
+    if (!session) return;
+    const next = { ...session, ...patch };
+    ctx.state.rpSessionUpdated = next; // a second update in the same request builds on this one
+    ctx.cookies.set(this.options.cookieName, encode(next), this.cookieOptions(Math.max(1000, session.expiresAt - Date.now())));
   }
 
   /** Clear the local session; returns the provider's end-session URL. */

@@ -11,8 +11,8 @@ export interface Challenge {
   expiresAt: number;
   ip: string;
   userAgent: string;
-  /** Sealed TOTP secret while the user enrols inside the sign-in. */
-  enrollSecret?: string;
+  /** Fingerprint of the pending TOTP secret this sign-in created (enrolment inside the sign-in). */
+  enrollmentRef?: string;
   /** Recovery codes to show once after enrolment inside the sign-in. */
   pendingRecoveryCodes?: string[];
 }

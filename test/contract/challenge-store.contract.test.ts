@@ -28,7 +28,7 @@ forEachImplementation<ChallengeStore>(
     });
 
     it('stores and returns a challenge with all its fields', async () => {
-      const c = challenge('uid-1', { enrollSecret: 'sealed', pendingRecoveryCodes: ['a', 'b'] });
+      const c = challenge('uid-1', { enrollmentRef: 'ref-of-sealed', pendingRecoveryCodes: ['a', 'b'] });
       await store().put(c, 60);
       expect(await store().get('uid-1')).to.deep.equal(c);
     });

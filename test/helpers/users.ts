@@ -16,15 +16,18 @@ export interface TestUser {
 export async function createUser(deps: Deps, opts: { role?: Role; login?: string; enrolled?: boolean; createdAt?: Date } = {}): Promise<TestUser> {
   const login = opts.login ?? `user-${randomBytes(4).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(6).toString('hex')}`;
-  let user = await deps.users.create({ login, name: 'Test User', role: opts.role ?? 'employee', passwordHash: await deps.passwords.hash(password), createdAt: opts.createdAt ?? deps.clock.now() });
-  if (!opts.enrolled) return { user, login, password };
+  const user = await deps.users.create({ login, name: 'Test User', role: opts.role ?? 'employee', passwordHash: await deps.passwords.hash(password), createdAt: opts.createdAt ?? deps.clock.now() });
+  return opts.enrolled ? enrolDirectly(deps, { user, login, password }) : { user, login, password };
+}
+
+/** Turn 2FA on for an existing user straight in the store (as if enrolled elsewhere). */
+export async function enrolDirectly(deps: Deps, u: TestUser): Promise<TestUser> {
   const secret = new Secret({ size: 20 }).base32;
   const sealed = deps.secrets.seal(secret);
-  await deps.users.setPendingSecret(user.id, sealed, deps.clock.now());
+  await deps.users.setPendingSecret(u.user.id, sealed, deps.clock.now());
   const { codes, hashes } = await newRecoveryCodes(deps);
-  await deps.users.confirmPendingSecret(user.id, sealed, deps.clock.now(), hashes);
-  user = (await deps.users.findById(user.id))!;
-  return { user, login, password, secret, recoveryCodes: codes };
+  await deps.users.confirmPendingSecret(u.user.id, sealed, deps.clock.now(), hashes);
+  return { ...u, user: (await deps.users.findById(u.user.id))!, secret, recoveryCodes: codes };
 }
 
 export function codeAt(secret: string, atMs: number): string {

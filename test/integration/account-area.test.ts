@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
-import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
+import { codeAt, createUser, enrolDirectly, type TestUser } from '../helpers/users.ts';
 import { Browser, textOf, type Page } from '../helpers/browser.ts';
 import { startSignIn, submitPassword } from '../helpers/flow.ts';
 import { accountSignIn, accountSignOut, appSignIn, csrfOf, flash, freshCode, shownKey, shownRecoveryCodes } from '../helpers/account.ts';
@@ -186,17 +186,30 @@ describe('integration: account area (employee self-service)', () => {
     expect(notes.filter((n) => n.kind === 'device-changed')).to.have.length(1);
   });
 
-  it('device change from a session that predates 2FA first asks for a second factor', async () => {
+  it('a session that predates 2FA (turned on elsewhere) must sign in again with a code; nothing changes meanwhile', async () => {
+    let u = await createUser(idp.deps);
+    const { browser, page } = await accountSignIn(idp, u); // password only: 2FA is off
+    u = await enrolDirectly(idp.deps, u); // ...then turned on in another browser
+    const before = (await idp.deps.users.findById(u.user.id))!.twoFactor;
+    const again = await browser.get(`${idp.url}/account`);
+    expect(again.url).to.match(/\/interaction\/[^/]+$/); // the provider's sign-in, not the account page
+    for (const path of ['/account/security/device', '/account/security/device/confirm', '/account/security/enable']) {
+      const post = await browser.post(`${idp.url}${path}`, { csrf: csrfOf(page), code: '123456' });
+      expect(post.status, path).to.equal(401);
+      expect(textOf(post.html)).to.contain('Sign in again with your code');
+    }
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor).to.deep.equal(before);
+  });
+
+  it('the session that turned 2FA on has proved both factors: it may go on (e.g. to change device)', async () => {
     const u = await createUser(idp.deps);
-    const { browser } = await accountSignIn(idp, u); // password only: 2FA is off
+    const { browser } = await accountSignIn(idp, u);
     const enable = await browser.get(`${idp.url}/account/security/enable`);
-    const { key } = shownKey(enable);
-    await browser.post(`${idp.url}/account/security/enable`, { csrf: csrfOf(enable), code: freshCode(idp, key) });
+    await browser.post(`${idp.url}/account/security/enable`, { csrf: csrfOf(enable), code: freshCode(idp, shownKey(enable).key) });
     const security = await browser.get(`${idp.url}/account`);
-    const before = (await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret;
+    expect(security.html).to.contain('<h1>Security</h1>');
     const change = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(security) });
-    expect(change.url).to.match(/\/interaction\/[^/]+$/); // the provider's sign-in, not the new QR code
-    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(before);
+    expect(change.url).to.match(/\/account\/security\/device\/confirm$/);
   });
 
   it('disable with policy optional: needs a current code, then 2FA is off, the user is told and it is audited', async () => {

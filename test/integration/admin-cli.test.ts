@@ -189,10 +189,23 @@ describe('integration: admin CLI (commands in-process)', () => {
     const stored = (await idp.deps.users.findById(u.user.id))!;
     expect(stored.twoFactor.enabled).to.equal(false);
     expect(stored.enforcement.deadline!.getTime()).to.equal(START + 54 * DAY_MS);
-    expect((await idp.deps.audit.list(0, 5)).find((e) => e.action === 'two-factor.reset' && e.target === u.user.id)?.actor).to.equal(admin.user.id);
+    const entry = (await idp.deps.audit.list(0, 5)).find((e) => e.action === 'two-factor.reset' && e.target === u.user.id)!;
+    expect(entry.actor).to.equal(admin.user.id);
+    expect(entry.details.via).to.match(/^cli:/); // the trail says it came from the CLI, not the admin pages
     const s = await startSignIn(idp);
     expect((await submitPassword(idp, s, u.login, u.password)).url).to.match(/\/deadline$/);
     expectRefused(await cli(idp, 'reset-2fa', { as: admin.login, login: 'ghost@example.com' }), 'No user with login ghost@example.com.');
+  });
+
+  it('--as must name an admin for every admin action: an employee cannot be put on the audit trail', async () => {
+    const emp = await createUser(idp.deps);
+    const u = await createUser(idp.deps, { enrolled: true });
+    const auditBefore = await idp.deps.audit.count();
+    for (const [name, extra] of [['reset-2fa', {}], ['unlock', {}], ['extend-deadline', { until: '2027-01-01' }], ['exempt', { until: '2027-01-01' }]] as const) {
+      expectRefused(await cli(idp, name, { as: emp.login, login: u.login, ...extra }), `${emp.login} is not an admin.`);
+    }
+    expect(await idp.deps.audit.count()).to.equal(auditBefore);
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.enabled).to.equal(true);
   });
 
   it('unlock: clears a second-factor lock, audited', async () => {

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import { Secret } from 'otpauth';
 import { changePolicy } from '../../src/auth/admin-actions.ts';
-import { newRecoveryCodes } from '../../src/auth/enrollment.ts';
 import { secondFactorKey, secondFactorRule } from '../../src/auth/limits.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import type { Policy } from '../../src/domain/types.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
-import { createUser, type TestUser } from '../helpers/users.ts';
+import { createUser, enrolDirectly, type TestUser } from '../helpers/users.ts';
 import { Browser, textOf, type Page } from '../helpers/browser.ts';
 import { interactionUrl } from '../helpers/flow.ts';
 import { accountSignIn, csrfOf, flash, freshCode } from '../helpers/account.ts';
@@ -23,16 +21,6 @@ function rpSession(browser: Browser): { sub: string; claims: Record<string, unkn
   const raw = browser.cookies().get('account.session');
   if (!raw) throw new Error('no account.session cookie');
   return JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-}
-
-/** Turn 2FA on for an existing user straight in the store (as if enrolled elsewhere). */
-async function enrolDirectly(idp: TestInstance, u: TestUser): Promise<TestUser> {
-  const secret = new Secret({ size: 20 }).base32;
-  const sealed = idp.deps.secrets.seal(secret);
-  await idp.deps.users.setPendingSecret(u.user.id, sealed, idp.clock.now());
-  const { codes, hashes } = await newRecoveryCodes(idp.deps);
-  await idp.deps.users.confirmPendingSecret(u.user.id, sealed, idp.clock.now(), hashes);
-  return { ...u, user: (await idp.deps.users.findById(u.user.id))!, secret, recoveryCodes: codes };
 }
 
 describe('integration: admin pages', () => {
@@ -127,7 +115,7 @@ describe('integration: admin pages', () => {
       try {
         const { browser } = await accountSignIn(idp, late);
         expect(rpSession(browser).claims.acr).to.equal('pwd');
-        late = await enrolDirectly(idp, late);
+        late = await enrolDirectly(idp.deps, late);
 
         // Watch where /admin sends the browser: an authorization request asking for mfa.
         const watcher = new Browser([`${idp.url}/auth`]);
@@ -140,8 +128,8 @@ describe('integration: admin pages', () => {
         const { csrf } = rpSession(browser) as unknown as { csrf: string };
         const before = policyView(await policy());
         const post = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '14' });
-        expect(post.status).to.equal(403);
-        expect(textOf(post.html)).to.contain('Sign in again with two-step sign-in');
+        expect(post.status).to.equal(401);
+        expect(textOf(post.html)).to.contain('Two-step sign-in is now on for your account. Sign in again with your code.');
         expect(policyView(await policy())).to.deep.equal(before);
 
         // Following the redirect: password and code, then the admin page with an mfa session.
