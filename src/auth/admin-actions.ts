@@ -41,11 +41,11 @@ export async function changePolicy(deps: Deps, admin: User, change: PolicyChange
   return saved;
 }
 
-/** Who acts: an admin, through the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
 function assertAdmin(admin: User): void {
   if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an administrator.`, 403);
 }
 
+/** Where an admin acted from: the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
 const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
 
 async function target(deps: Deps, userId: string): Promise<User> {
