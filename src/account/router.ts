@@ -22,7 +22,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty): Router {
   const signedIn = requireAccount(deps, rp);
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;
   const enroll = enrollRoutes(deps, rp);
-  const guarded = recoveryAndDisableRoutes(deps);
+  const guarded = recoveryAndDisableRoutes(deps, rp);
   const notes = notificationRoutes(deps);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));

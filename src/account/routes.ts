@@ -93,7 +93,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       const outcome = form ? await confirmEnrollment(deps, user.id, form.code, session.enrollmentRef ?? null) : { kind: 'malformed' as const };
       if (outcome.kind === 'ok') {
         // Password at sign-in plus the authenticator just confirmed: this session now has both factors.
-        rp.update(ctx, { stepUp: 'mfa' });
+        rp.update(ctx, { stepUpAt: Date.now() });
         if (outcome.recoveryCodes) return renderCodes(deps, ctx, outcome.recoveryCodes, 'Two-step sign-in is on', 'Your authenticator app is set up.');
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
@@ -108,7 +108,7 @@ async function renderStepUp(ctx: Context, page: { heading: string; explanation: 
   ctx.status = status;
 }
 
-export function recoveryAndDisableRoutes(deps: Deps) {
+export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
   const recoveryPage = { heading: 'New recovery codes', explanation: 'Generating new codes revokes all your current recovery codes. Confirm with a current code.', action: '/account/security/recovery-codes', submitLabel: 'Generate new codes', danger: false };
   const disablePage = { heading: 'Turn off two-step sign-in', explanation: 'Your account will be protected by your password only. Confirm with a current code.', action: '/account/security/disable', submitLabel: 'Turn off', danger: true };
   return {
@@ -130,6 +130,7 @@ export function recoveryAndDisableRoutes(deps: Deps) {
       const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code) : { kind: 'malformed' as const };
       if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
       if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), outcome.kind === 'locked' ? 429 : 400);
+      rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
       ctx.state.account.user = (await deps.users.findById(accountState(ctx).user.id))!;
       ctx.state.me = ctx.state.account.user;
       await showSecurity(deps, ctx, 'Two-step sign-in is off.');

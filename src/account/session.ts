@@ -6,6 +6,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { RelyingParty, type RpSession } from '../oidc/relying-party.ts';
+import { signInStillCounts, stepUpStillCounts } from '../domain/session-validity.ts';
 
 export const ACCOUNT_CLIENT_ID = 'account-console';
 
@@ -50,9 +51,15 @@ export function accountState(ctx: Context): AccountState {
   return ctx.state.account as AccountState;
 }
 
-/** Signed in with a second factor, or proved one in this session by setting it up. */
-export function provedSecondFactor(session: RpSession): boolean {
-  return session.claims.acr === 'mfa' || session.stepUp === 'mfa';
+/**
+ * Whether this session still stands for the user as they are now: signed in after their last
+ * security change (2FA on, off, reset, new phone, new password), and with a second factor if they
+ * have 2FA; or it proved a current factor itself since then (it turned 2FA on, changed phone...).
+ */
+export function sessionStillCounts(user: User, session: RpSession): boolean {
+  if (session.stepUpAt !== undefined && stepUpStillCounts(user, session.stepUpAt)) return true;
+  if (!signInStillCounts(user, Number(session.claims.auth_time ?? 0))) return false;
+  return !user.twoFactor.enabled || session.claims.acr === 'mfa';
 }
 
 /** Signed in (via the provider) and still an active user; otherwise off to sign in. */
@@ -65,8 +72,8 @@ export function requireAccount(deps: Deps, rp: RelyingParty) {
       ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200)));
       return;
     }
-    if (user.twoFactor.enabled && !provedSecondFactor(session)) {
-      // A session from before 2FA was turned on (elsewhere): it proves the password only.
+    if (!sessionStillCounts(user, session) && ctx.path !== '/account/logout') {
+      // E.g. a session from before 2FA was turned on elsewhere: it proves the password only.
       if (ctx.method !== 'GET') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
       ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), { acr_values: 'mfa', prompt: 'login' }));
       return;

@@ -6,6 +6,7 @@ import type { Deps } from '../ports/deps.ts';
 import { passwordKey, secondFactorKey, enrollmentKey } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
+import { invalidateSessions } from './sessions.ts';
 
 export interface PolicyChange {
   mandatory: boolean;
@@ -76,6 +77,7 @@ export async function resetTwoFactor(deps: Deps, admin: User, userId: string, vi
   const user = await target(deps, userId);
   const policy = await currentPolicy(deps);
   await deps.users.disableTwoFactor(user.id);
+  await invalidateSessions(deps, user.id); // a lost phone may be a stolen one, signed in
   const deadline = new Date(deps.clock.now().getTime() + policy.graceDays * DAY_MS);
   await deps.users.setEnforcement(user.id, { deadline });
   await deps.limiter.reset(secondFactorKey(user.id));

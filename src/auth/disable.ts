@@ -5,6 +5,7 @@ import { audit, notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import type { CodeOutcome } from './second-factor.ts';
 import { verifyCurrentFactor } from './step-up.ts';
+import { invalidateSessions } from './sessions.ts';
 
 export type DisableOutcome = { kind: 'refused'; reason: string } | CodeOutcome;
 
@@ -20,6 +21,7 @@ export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: strin
   const verified = await verifyCurrentFactor(deps, user, rawCode);
   if (verified.kind !== 'ok') return verified;
   await deps.users.disableTwoFactor(user.id);
+  await invalidateSessions(deps, user.id);
   await audit(deps, user.id, 'two-factor.disabled', user.id);
   await notifyUser(deps, user.id, 'two-factor-disabled', { at: deps.clock.now().toISOString() });
   return verified;

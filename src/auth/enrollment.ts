@@ -6,6 +6,7 @@ import type { Deps } from '../ports/deps.ts';
 import { enrollmentKey, secondFactorRule } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import { recoveryHash } from './recovery.ts';
+import { invalidateSessions } from './sessions.ts';
 import { checkTotp, type CodeOutcome } from './second-factor.ts';
 
 /** A pending secret older than this is replaced rather than shown again. */
@@ -95,6 +96,8 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
   const fresh = deviceChanged ? null : await newRecoveryCodes(deps);
   const swapped = await deps.users.confirmPendingSecret(userId, pending, deps.clock.now(), fresh?.hashes ?? null);
   if (!swapped) return { kind: 'no-pending' };
+  // Sessions from before this enrolment (another phone's, or someone with the password alone) stop counting.
+  await invalidateSessions(deps, userId);
   await audit(deps, actor, deviceChanged ? 'two-factor.device-changed' : 'two-factor.enabled', userId);
   await notifyUser(deps, userId, deviceChanged ? 'device-changed' : 'two-factor-enabled', { at: deps.clock.now().toISOString() });
   return { kind: 'ok', recoveryCodes: fresh?.codes ?? null, deviceChanged };

@@ -3,6 +3,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { audit } from '../auth/notify.ts';
 import { currentPolicy } from '../auth/policy.ts';
+import { invalidateSessions } from '../auth/sessions.ts';
 import { deadlineFor } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Role, User } from '../domain/types.ts';
@@ -64,6 +65,7 @@ export const commands: Record<string, Command> = {
     async run(deps, v) {
       const user = await userByLogin(deps, need(v, 'login'));
       await deps.users.setPassword(user.id, await deps.passwords.hash(checkPassword(need(v, 'password'))));
+      await invalidateSessions(deps, user.id);
       await audit(deps, CLI_ACTOR, 'user.password-set', user.id);
       console.log(`Password set for ${user.login}.`);
     },

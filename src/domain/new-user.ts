@@ -20,5 +20,6 @@ export function newUserRecord(input: NewUser, login: string): Omit<User, 'id'> {
       exemptUntil: input.enforcement?.exemptUntil ? new Date(input.enforcement.exemptUntil.getTime()) : null,
     },
     lastSignInAt: null,
+    sessionsValidFrom: null,
   };
 }

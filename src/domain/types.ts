@@ -35,6 +35,12 @@ export interface User {
   twoFactor: TwoFactorState;
   enforcement: Enforcement;
   lastSignInAt: Date | null;
+  /**
+   * Sessions and tokens from sign-ins before this moment no longer count (set when 2FA is turned
+   * on, off, reset or moved to a new phone, and when the password is set). System time: it is
+   * compared with the provider's own auth_time and iat.
+   */
+  sessionsValidFrom: Date | null;
 }
 
 export interface NewUser {

@@ -2,9 +2,26 @@ import type { Account, FindAccount } from 'oidc-provider';
 import { mayUseTokens } from '../domain/mfa-policy.ts';
 import type { Deps } from '../ports/deps.ts';
 import { currentPolicy } from '../auth/policy.ts';
+import { signInStillCounts } from '../domain/session-validity.ts';
+import type { User } from '../domain/types.ts';
 
-/** Account property the interaction policy reads: sessions without a second factor sign in again. */
+/** Account properties the interaction policy reads to decide whether a session must sign in again. */
 export const TWO_FACTOR_ENABLED = 'twoFactorEnabled';
+export const SESSIONS_VALID_FROM = 'sessionsValidFromSeconds';
+
+interface TokenTimes { kind?: string; iat?: number; authTime?: number; acr?: string }
+
+/**
+ * A token from a sign-in before the user's sessions were invalidated (2FA on, off, reset, new
+ * phone, new password) no longer works; nor does a refresh token from a password-only sign-in once
+ * the account has 2FA. Refresh tokens and codes carry the sign-in time; access tokens their issue time.
+ */
+function tokenStillCounts(user: User, token: object): boolean {
+  const t = token as TokenTimes;
+  const signedInAt = t.kind === 'AccessToken' ? t.iat : t.authTime ?? t.iat;
+  if (signedInAt !== undefined && !signInStillCounts(user, signedInAt)) return false;
+  return !(user.twoFactor.enabled && t.kind === 'RefreshToken' && t.acr !== 'mfa');
+}
 
 /**
  * The provider asks for the account on every authorization, token exchange, refresh and
@@ -17,12 +34,11 @@ export function makeFindAccount(deps: Deps): FindAccount {
     if (!user || !user.active) return undefined;
     const policy = await currentPolicy(deps);
     if (!mayUseTokens({ user, policy, now: deps.clock.now() })) return undefined;
-    // A refresh token from a password-only sign-in stops working once the account has 2FA:
-    // whoever signed in with the password alone before must now pass the second factor.
-    if (user.twoFactor.enabled && token?.kind === 'RefreshToken' && (token as { acr?: string }).acr !== 'mfa') return undefined;
+    if (token && !tokenStillCounts(user, token)) return undefined;
     return {
       accountId: user.id,
       [TWO_FACTOR_ENABLED]: user.twoFactor.enabled,
+      [SESSIONS_VALID_FROM]: user.sessionsValidFrom ? Math.floor(user.sessionsValidFrom.getTime() / 1000) : null,
       claims: async () => ({
         sub: user.id,
         email: user.login,

@@ -1,5 +1,5 @@
 import { interactionPolicy as policyKit } from 'oidc-provider';
-import { TWO_FACTOR_ENABLED } from './find-account.ts';
+import { SESSIONS_VALID_FROM, TWO_FACTOR_ENABLED } from './find-account.ts';
 
 const { Check, base } = policyKit;
 
@@ -21,6 +21,13 @@ export function interactionPolicy() {
   login.checks.add(new Check('second_factor_missing', 'the account now has two-step sign-in', 'login_required', (ctx) => (
     ctx.oidc.account?.[TWO_FACTOR_ENABLED] === true && ctx.oidc.acr !== 'mfa' ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT
   )));
+  // Sessions from before the user's sessions were invalidated (2FA on, off, reset, new phone,
+  // new password) sign in again.
+  login.checks.add(new Check('session_invalidated', 'sessions from before a security change no longer count', 'login_required', (ctx) => {
+    const validFrom = ctx.oidc.account?.[SESSIONS_VALID_FROM];
+    const loginTs = ctx.oidc.session?.loginTs;
+    return typeof validFrom === 'number' && typeof loginTs === 'number' && loginTs < validFrom ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
+  }));
   login.checks.add(new Check('mfa_requested', 'the application requires two-step sign-in', (ctx) => {
     const requested = (ctx.oidc.params?.acr_values as string | undefined)?.split(' ') ?? [];
     if (requested.includes('mfa') && ctx.oidc.acr !== 'mfa') return Check.REQUEST_PROMPT;

@@ -22,8 +22,8 @@ export interface RpSession {
   csrf: string;
   /** The pending TOTP secret this session created (its fingerprint): only it may be shown or confirmed here. */
   enrollmentRef?: string;
-  /** Second factor proven in this session after it started (enrolment): counts like acr "mfa". */
-  stepUp?: 'mfa';
+  /** When (ms) this session last proved a current second factor itself (enabling 2FA, a new phone, turning 2FA off with a code). */
+  stepUpAt?: number;
 }
 
 interface Transaction { state: string; nonce: string; verifier: string; returnTo: string }
@@ -98,7 +98,7 @@ export class RelyingParty {
   }
 
   /** Change the current session (same expiry). */
-  update(ctx: Context, patch: Partial<Pick<RpSession, 'enrollmentRef' | 'stepUp'>>): void {
+  update(ctx: Context, patch: Partial<Pick<RpSession, 'enrollmentRef' | 'stepUpAt'>>): void {
     const session = (ctx.state.rpSessionUpdated as RpSession | undefined) ?? this.session(ctx);
     if (!session) return;
     const next = { ...session, ...patch };

@@ -24,6 +24,8 @@ export interface UserRepository {
   setPassword(id: string, passwordHash: string): Promise<void>;
   setActive(id: string, active: boolean): Promise<void>;
   recordSignIn(id: string, at: Date): Promise<void>;
+  /** Sessions and tokens from sign-ins before `at` stop counting (see User.sessionsValidFrom). */
+  invalidateSessions(id: string, at: Date): Promise<void>;
 
   /** Start enrolment or a device change: store a sealed secret that is not yet trusted. */
   setPendingSecret(id: string, sealedSecret: string, at: Date): Promise<void>;

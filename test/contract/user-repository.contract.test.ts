@@ -57,6 +57,7 @@ describeEachImplementation('UserRepository', (stores) => {
       });
       expect(user.enforcement).to.deep.equal({ deadline: null, exemptUntil: null });
       expect(user.lastSignInAt).to.equal(null);
+      expect(user.sessionsValidFrom).to.equal(null);
     });
 
     it('fills a partial enforcement with nulls', async () => {
@@ -114,16 +115,18 @@ describeEachImplementation('UserRepository', (stores) => {
   });
 
   describe('simple setters', () => {
-    it('sets password, active flag and last sign-in', async () => {
+    it('sets password, active flag, last sign-in and sessions-valid-from', async () => {
       const { users } = stores();
       const u = await users.create(newUser('fay'));
       await users.setPassword(u.id, 'new-hash');
       await users.setActive(u.id, false);
       await users.recordSignIn(u.id, T2);
+      await users.invalidateSessions(u.id, T1);
       const after = await reload(users, u.id);
       expect(after.passwordHash).to.equal('new-hash');
       expect(after.active).to.equal(false);
       expect(after.lastSignInAt).to.deep.equal(T2);
+      expect(after.sessionsValidFrom).to.deep.equal(T1);
       await users.setActive(u.id, true);
       expect((await reload(users, u.id)).active).to.equal(true);
     });
@@ -134,6 +137,7 @@ describeEachImplementation('UserRepository', (stores) => {
         () => users.setPassword(UNKNOWN_ID, 'x'),
         () => users.setActive(UNKNOWN_ID, false),
         () => users.recordSignIn(UNKNOWN_ID, T1),
+        () => users.invalidateSessions(UNKNOWN_ID, T1),
         () => users.setPendingSecret(UNKNOWN_ID, 's', T1),
         () => users.clearPendingSecret(UNKNOWN_ID),
         () => users.disableTwoFactor(UNKNOWN_ID),

@@ -11,7 +11,7 @@ function user(over: Partial<User> = {}, enrolled = false): User {
   return {
     id: 'u1', login: 'ann@example.com', name: 'Ann', role: 'employee', active: true, passwordHash: 'x', createdAt: at(-30),
     twoFactor: { enabled: enrolled, secret: enrolled ? 's' : null, enabledAt: null, pendingSecret: null, pendingSince: null, recoveryCodes: [] },
-    enforcement: { deadline: null, exemptUntil: null }, lastSignInAt: null, ...over,
+    enforcement: { deadline: null, exemptUntil: null }, lastSignInAt: null, sessionsValidFrom: null, ...over,
   };
 }
 const optional: Policy = { mandatory: false, graceDays: 14, enforcedSince: null, sendCodeToNotifications: false, updatedBy: null, updatedAt: null };

@@ -74,6 +74,10 @@ export class MemoryUserRepository implements UserRepository {
     this.mustGet(id).lastSignInAt = new Date(at.getTime());
   }
 
+  async invalidateSessions(id: string, at: Date): Promise<void> {
+    this.mustGet(id).sessionsValidFrom = new Date(at.getTime());
+  }
+
   async setPendingSecret(id: string, sealedSecret: string, at: Date): Promise<void> {
     const tf = this.mustGet(id).twoFactor;
     tf.pendingSecret = sealedSecret;

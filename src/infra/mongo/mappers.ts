@@ -25,6 +25,7 @@ export function toUser(doc: UserDoc): User {
     },
     enforcement: { deadline: date(enf.deadline), exemptUntil: date(enf.exemptUntil) },
     lastSignInAt: date(doc.lastSignInAt),
+    sessionsValidFrom: date(doc.sessionsValidFrom),
   };
 }
 

@@ -25,6 +25,7 @@ export interface UserDoc {
   };
   enforcement: { deadline: Date | null; exemptUntil: Date | null };
   lastSignInAt: Date | null;
+  sessionsValidFrom: Date | null;
 }
 
 export interface PolicyDoc {
@@ -81,6 +82,7 @@ export const userSchema = new Schema<UserDoc>(
       exemptUntil: { type: Date, default: null },
     },
     lastSignInAt: { type: Date, default: null },
+    sessionsValidFrom: { type: Date, default: null },
   },
   { collection: 'users', versionKey: false, minimize: false },
 );

@@ -89,6 +89,10 @@ export class MongoUserRepository implements UserRepository {
     await this.update(id, { $set: { lastSignInAt: at } });
   }
 
+  async invalidateSessions(id: string, at: Date): Promise<void> {
+    await this.update(id, { $set: { sessionsValidFrom: at } });
+  }
+
   async setPendingSecret(id: string, sealedSecret: string, at: Date): Promise<void> {
     await this.update(id, { $set: { 'twoFactor.pendingSecret': sealedSecret, 'twoFactor.pendingSince': at } });
   }
