@@ -38,8 +38,15 @@ function securityHeaders() {
 /** The provider's koa app with our middleware and routes in front of its own. */
 export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   const provider = createProvider(deps, [...deps.config.clients, accountClient(deps.config)], options.adapter);
-  provider.use(healthRoutes(options.readiness ?? new Readiness(), options.checks ?? []));
+  const readiness = options.readiness ?? new Readiness();
+  provider.use(healthRoutes(readiness, options.checks ?? []));
   if (options.metrics) provider.use(metricsRoute(options.metrics, deps.config.metrics.token));
+  // Koa reports errors after the response started (a client leaving an event stream) here; its
+  // default prints stack traces to stderr, outside the JSON log.
+  (provider as unknown as NodeJS.EventEmitter).on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') return;
+    deps.logger.error({ err: err.message, code: err.code }, 'response failed after it started');
+  });
   provider.use(requestLog(deps.logger));
   provider.use(securityHeaders());
   // Compiled templates are cached (consolidate and ejs both key on options.cache): compiling
@@ -56,7 +63,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());
   const rp = accountRelyingParty(deps.config);
-  for (const router of [accountRouter(deps, rp), adminRouter(deps, rp)]) {
+  for (const router of [accountRouter(deps, rp, readiness), adminRouter(deps, rp)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

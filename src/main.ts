@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 
   const REMINDER_INTERVAL_MS = 60 * 60 * 1000;
+  const FORCE_CLOSE_AFTER_MS = 10_000;
   const remind = () => sendDeadlineReminders(runtime.deps).catch((err) => logger.warn({ err: (err as Error).message }, 'deadline reminders failed'));
   const reminders = setInterval(remind, REMINDER_INTERVAL_MS + Math.floor(Math.random() * 60_000));
   reminders.unref();
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
     clearInterval(reminders);
     if (config.shutdownDelaySeconds) await new Promise((r) => setTimeout(r, config.shutdownDelaySeconds * 1000));
     logger.info({ signal }, 'shutting down: no new connections, finishing requests');
+    // Requests still running after this are cut off rather than holding the shutdown for ever.
+    setTimeout(() => { for (const s of servers) s.closeAllConnections(); }, FORCE_CLOSE_AFTER_MS).unref();
     await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
     await runtime.close();
     logger.info('stopped');

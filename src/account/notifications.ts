@@ -1,14 +1,19 @@
 import type { Context } from 'koa';
 import { PassThrough } from 'node:stream';
+import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
+import type { Readiness } from '../http/health.ts';
 import { formatDateTime } from '../http/format.ts';
-import { accountState } from './session.ts';
+import { accountState, sessionStillCounts } from './session.ts';
 import { describe } from './notification-text.ts';
 
 const SSE_POLL_MS = 5000;
 const SSE_MAX_MS = 10 * 60 * 1000;
+/** Open event streams per user and instance (a few tabs); more get 429 and the page falls back to reloading. */
+const SSE_MAX_PER_USER = 5;
 
-export function notificationRoutes(deps: Deps) {
+export function notificationRoutes(deps: Deps, readiness: Readiness) {
+  const openStreams = new Map<string, number>();
   return {
     list: async (ctx: Context) => {
       const { user } = accountState(ctx);
@@ -28,9 +33,17 @@ export function notificationRoutes(deps: Deps) {
       ctx.status = 303;
       ctx.redirect('/account/notifications');
     },
-    /** Server-sent events: the unread count, pushed when it changes (polls the store; bounded lifetime). */
+    /**
+     * Server-sent events: the unread count, pushed when it changes. Polls the store; ends after
+     * ten minutes, when the user or their session no longer counts, and when the server drains.
+     */
     stream: async (ctx: Context) => {
-      const userId = accountState(ctx).user.id;
+      if (readiness.isDraining) throw new DomainError('draining', 'The server is restarting.', 503);
+      const { user: { id: userId }, session } = accountState(ctx);
+      const open = openStreams.get(userId) ?? 0;
+      if (open >= SSE_MAX_PER_USER) throw new DomainError('too_many_streams', 'Too many open windows are following your notifications.', 429);
+      openStreams.set(userId, open + 1);
+
       const out = new PassThrough();
       ctx.req.socket.setTimeout(0);
       ctx.type = 'text/event-stream';
@@ -38,18 +51,32 @@ export function notificationRoutes(deps: Deps) {
       ctx.set('X-Accel-Buffering', 'no');
       ctx.body = out;
       let last = -1;
+      let stopped = false;
+      const stop = () => {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(timer);
+        clearTimeout(limit);
+        unsubscribe();
+        const left = (openStreams.get(userId) ?? 1) - 1;
+        if (left > 0) openStreams.set(userId, left); else openStreams.delete(userId);
+        out.end();
+      };
       const tick = async () => {
         try {
+          const user = await deps.users.findById(userId);
+          if (!user || !user.active || !sessionStillCounts(user, session)) return stop();
           const count = await deps.notifications.unreadCount(userId);
-          if (count !== last) out.write(`event: unread\ndata: ${count}\n\n`);
+          if (count !== last && !stopped) out.write(`event: unread\ndata: ${count}\n\n`);
           last = count;
-        } catch { out.end(); }
+        } catch { stop(); }
       };
-      await tick();
       const timer = setInterval(() => void tick(), SSE_POLL_MS);
-      const stop = () => { clearInterval(timer); out.end(); };
       const limit = setTimeout(stop, SSE_MAX_MS);
-      ctx.req.on('close', () => { clearTimeout(limit); stop(); });
+      const unsubscribe = readiness.whenDraining(stop);
+      ctx.req.on('close', stop);
+      out.on('error', stop); // a client gone mid-write: nothing to report
+      await tick();
     },
   };
 }

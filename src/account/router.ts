@@ -6,6 +6,7 @@ import type { RelyingParty } from '../oidc/relying-party.ts';
 import { requireAccount, requireCsrf } from './session.ts';
 import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
 import { notificationRoutes } from './notifications.ts';
+import type { Readiness } from '../http/health.ts';
 
 async function noStore(ctx: Context, next: Next) {
   ctx.set('Cache-Control', 'no-store');
@@ -13,7 +14,7 @@ async function noStore(ctx: Context, next: Next) {
 }
 
 /** /account: the employee's self-service area. */
-export function accountRouter(deps: Deps, rp: RelyingParty): Router {
+export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness): Router {
   const router = new Router({ prefix: '/account' });
   router.use(noStore);
   router.get('/callback', async (ctx) => { ctx.redirect(await rp.finishLogin(ctx)); });
@@ -23,7 +24,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty): Router {
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;
   const enroll = enrollRoutes(deps, rp);
   const guarded = recoveryAndDisableRoutes(deps, rp);
-  const notes = notificationRoutes(deps);
+  const notes = notificationRoutes(deps, readiness);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });

@@ -8,8 +8,17 @@ export interface ReadinessCheck {
 /** Readiness is switched off at SIGTERM so the load balancer drains this instance first. */
 export class Readiness {
   private draining = false;
-  drain(): void { this.draining = true; }
+  private readonly onDrain = new Set<() => void>();
+  drain(): void {
+    this.draining = true;
+    for (const callback of this.onDrain) callback();
+  }
   get isDraining(): boolean { return this.draining; }
+  /** Long-lived responses (event streams) end when draining starts, so shutdown is not held up. Returns an unsubscribe. */
+  whenDraining(callback: () => void): () => void {
+    this.onDrain.add(callback);
+    return () => { this.onDrain.delete(callback); };
+  }
 }
 
 const CHECK_TIMEOUT_MS = 1500;
