@@ -13,7 +13,7 @@ import { accountState } from '../account/session.ts';
 const policyForm = z.object({
   csrf: field(100),
   mandatory: z.literal('on').optional(),
-  graceDays: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(0).max(365)),
+  graceDays: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(365)),
   sendCodeToNotifications: z.literal('on').optional(),
 });
 const dateForm = z.object({ csrf: field(100), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
@@ -81,7 +81,7 @@ export function adminRoutes(deps: Deps) {
     showSettings: (ctx: Context) => showSettings(ctx),
     savePolicy: async (ctx: Context) => {
       const form = parseForm(ctx, policyForm);
-      if (!form) return showSettings(ctx, null, 'The set time must be a whole number of days from 0 to 365.', 400);
+      if (!form) return showSettings(ctx, null, 'The set time must be a whole number of days from 1 to 365.', 400);
       try {
         const saved = await changePolicy(deps, accountState(ctx).user, { mandatory: form.mandatory === 'on', graceDays: form.graceDays, sendCodeToNotifications: form.sendCodeToNotifications === 'on' });
         await showSettings(ctx, saved.mandatory ? `Saved. Two-step sign-in is mandatory; people without it have ${saved.graceDays} days.` : 'Saved.');

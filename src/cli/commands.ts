@@ -91,7 +91,7 @@ export const commands: Record<string, Command> = {
       const before = await currentPolicy(deps);
       const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
       const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
-      if (!Number.isInteger(grace) || grace < 0 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 0 to 365.');
+      if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
       const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) }, CLI_ACTOR);
       console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
     },

@@ -56,7 +56,7 @@ export const configSchema = z.object({
   }),
   policyDefaults: z.object({
     mandatory: z.boolean(),
-    graceDays: z.number().int().min(0).max(365),
+    graceDays: z.number().int().min(1).max(365),
     sendCodeToNotifications: z.boolean(),
   }),
   clients: z.array(clientSchema),

@@ -138,8 +138,8 @@ describe('integration: admin CLI (commands in-process)', () => {
     expect((refused.error as DomainError).status).to.equal(403);
     expectRefused(await cli(idp, 'set-policy', { as: emp.login, mandatory: 'true' }), `${emp.login} is not an admin.`);
     expectRefused(await cli(idp, 'set-policy', { mandatory: 'true' }), '--as is required.');
-    for (const grace of ['-1', 'abc', '1000', '1.5']) {
-      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 0 to 365.');
+    for (const grace of ['-1', '0', 'abc', '1000', '1.5']) {
+      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
     }
     expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'yes' }), 'Use true or false.');
     const unchanged = await policy();

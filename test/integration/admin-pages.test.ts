@@ -177,15 +177,15 @@ describe('integration: admin pages', () => {
       expect((await idp.deps.audit.list(0, 1000)).find((e) => e.action === 'policy.changed' && e.details.mandatoryBefore === true && e.actor === admin.user.id)).to.not.equal(undefined);
     });
 
-    it('validation: graceDays -1, 1000, "abc", empty or missing give 400 and change nothing; 365 is accepted', async () => {
+    it('validation: graceDays -1, 0, 1000, "abc", empty or missing give 400 and change nothing; 365 is accepted', async () => {
       const { browser, page } = await adminSession(idp, admin);
       const csrf = csrfOf(page);
       const before = policyView(await policy());
       const audits = await auditCount();
-      for (const graceDays of ['-1', '1000', 'abc', '', '1.5', '366', '14x']) {
+      for (const graceDays of ['-1', '0', '1000', 'abc', '', '1.5', '366', '14x']) {
         const res = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays });
         expect(res.status, graceDays).to.equal(400);
-        expect(flash(res), graceDays).to.equal('The set time must be a whole number of days from 0 to 365.');
+        expect(flash(res), graceDays).to.equal('The set time must be a whole number of days from 1 to 365.');
       }
       const missing = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on' });
       expect(missing.status).to.equal(400);
