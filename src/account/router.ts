@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Deps } from '../ports/deps.ts';
+import { DomainError } from '../domain/errors.ts';
 import { formBody, requireForm } from '../http/body.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { requireAccount, requireCsrf } from './session.ts';
@@ -17,7 +18,11 @@ async function noStore(ctx: Context, next: Next) {
 export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness): Router {
   const router = new Router({ prefix: '/account' });
   router.use(noStore);
-  router.get('/callback', async (ctx) => { ctx.redirect(await rp.finishLogin(ctx)); });
+  router.get('/callback', async (ctx) => {
+    // Cancelled at the sign-in page, or denied there (deadline passed, account blocked).
+    if (typeof ctx.query.error === 'string') throw new DomainError('sign_in_not_completed', 'You did not finish signing in, so your account page stays closed.', 401);
+    ctx.redirect(await rp.finishLogin(ctx));
+  });
   router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', appName: null }); });
 
   const signedIn = requireAccount(deps, rp);

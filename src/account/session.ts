@@ -90,7 +90,9 @@ export function requireAccount(deps: Deps, rp: RelyingParty) {
 export async function requireCsrf(ctx: Context, next: Next): Promise<void> {
   const expected = accountState(ctx).session.csrf;
   const got = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.csrf;
-  const ok = typeof got === 'string' && got.length === expected.length && timingSafeEqual(Buffer.from(got), Buffer.from(expected));
+  const gotBytes = Buffer.from(typeof got === 'string' ? got : '');
+  const expectedBytes = Buffer.from(expected);
+  const ok = gotBytes.length === expectedBytes.length && timingSafeEqual(gotBytes, expectedBytes);
   if (!ok) throw new DomainError('csrf', 'This form has expired. Go back, reload the page and try again.', 403);
   await next();
 }

@@ -21,7 +21,8 @@ const AUDIT_PAGE = 50;
 
 function endOfDayUtc(isoDate: string): Date {
   const d = new Date(`${isoDate}T23:59:59.999Z`);
-  if (Number.isNaN(d.getTime())) throw new DomainError('bad_date', 'Enter a valid date.', 400);
+  // Date rolls 2027-02-31 over to 3 March: only a date that reads back the same is real.
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== isoDate) throw new DomainError('bad_date', 'Enter a valid date.', 400);
   return d;
 }
 

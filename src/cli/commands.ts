@@ -35,8 +35,9 @@ async function userByLogin(deps: Deps, login: string): Promise<User> {
 }
 
 function date(v: string): Date {
-  const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T23:59:59.999Z` : v);
-  if (Number.isNaN(d.getTime())) throw new DomainError('bad_date', `Not a date: ${v} (use YYYY-MM-DD).`);
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const d = new Date(dayOnly ? `${v}T23:59:59.999Z` : v);
+  if (Number.isNaN(d.getTime()) || (dayOnly && d.toISOString().slice(0, 10) !== v)) throw new DomainError('bad_date', `Not a date: ${v} (use YYYY-MM-DD).`);
   return d;
 }
 

@@ -66,8 +66,10 @@ export class WebhookSink implements NotificationSink {
             'x-webhook-id': n.id,
           },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+          // A redirect would re-send the signed body (codes too, with includeCodes) to another host.
+          redirect: 'error',
         });
-        await res.arrayBuffer();
+        await res.body?.cancel(); // the answer's body is not needed, however large
         if (res.ok) return;
         if (res.status < 500 && res.status !== 429) break; // the receiver refuses it: retrying will not help
       } catch {

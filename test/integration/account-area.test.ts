@@ -201,6 +201,17 @@ describe('integration: account area (employee self-service)', () => {
     expect((await idp.deps.users.findById(u.user.id))!.twoFactor).to.deep.equal(before);
   });
 
+  it('cancelling the account sign-in gives a clear page, not an error (and no session)', async () => {
+    const browser = new Browser();
+    const login = await browser.get(`${idp.url}/account`);
+    const cancelled = await browser.post(login.url.replace(/\/interaction\/([^/]+).*$/, '/interaction/$1/abort'), {});
+    expect(new URL(cancelled.url).pathname).to.equal('/account/callback');
+    expect(cancelled.status).to.equal(401);
+    expect(textOf(cancelled.html)).to.contain('You did not finish signing in');
+    const again = await browser.get(`${idp.url}/account`);
+    expect(again.url).to.match(/\/interaction\//);
+  });
+
   it('the session that turned 2FA on has proved both factors: it may go on (e.g. to change device)', async () => {
     const u = await createUser(idp.deps);
     const { browser } = await accountSignIn(idp, u);

@@ -169,6 +169,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     expect((await idp.deps.audit.list(0, 5)).find((e) => e.action === 'deadline.extended' && e.target === u.user.id)?.actor).to.equal(admin.user.id);
 
     expectRefused(await cli(idp, 'extend-deadline', { as: admin.login, login: u.login, until: 'next week' }), 'Not a date: next week (use YYYY-MM-DD).');
+    expectRefused(await cli(idp, 'extend-deadline', { as: admin.login, login: u.login, until: '2027-02-31' }), 'Not a date: 2027-02-31 (use YYYY-MM-DD).');
     expectRefused(await cli(idp, 'extend-deadline', { as: admin.login, login: u.login, until: '2026-01-01' }), 'The new deadline must be in the future.');
     expectRefused(await cli(idp, 'extend-deadline', { as: admin.login, login: 'ghost@example.com', until: '2026-08-01' }), 'No user with login ghost@example.com.');
     expectRefused(await cli(idp, 'extend-deadline', { as: admin.login, login: u.login }), '--until is required.');

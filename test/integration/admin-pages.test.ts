@@ -296,7 +296,7 @@ describe('integration: admin pages', () => {
       const past = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-05-01' });
       expect(past.status).to.equal(400);
       expect(flash(past)).to.equal('The new deadline must be in the future.');
-      for (const until of ['tomorrow', '2026-13-45', '']) {
+      for (const until of ['tomorrow', '2026-13-45', '2026-09-31', '2027-02-29', '']) {
         const bad = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until });
         expect(bad.status, until).to.equal(400);
       }

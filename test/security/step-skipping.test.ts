@@ -146,13 +146,14 @@ describe('security: skipping or borrowing steps', function () {
       [`/admin/users/${admin.user.id}/reset`, {}],
     ];
 
-    for (const variant of ['missing', 'forged', 'another session\'s'] as const) {
+    for (const variant of ['missing', 'forged', 'non-ASCII (same length in characters)', 'another session\'s'] as const) {
       it(`${variant} CSRF token: 403 on every form, nothing changes`, async () => {
         const userBefore = JSON.stringify(await idp.deps.users.findById(admin.user.id));
         const policyBefore = JSON.stringify(await currentPolicy(idp.deps));
         const auditBefore = await idp.deps.audit.count();
         let token: string | undefined;
         if (variant === 'forged') token = csrfOf(page).replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+        if (variant === 'non-ASCII (same length in characters)') token = csrfOf(page).replace(/^./, 'é');
         if (variant === "another session's") {
           const other = await createUser(idp.deps, { enrolled: true });
           token = csrfOf((await accountSignIn(idp, other)).page);

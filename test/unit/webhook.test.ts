@@ -54,6 +54,23 @@ describe('notification webhook', () => {
     await hook.close();
   });
 
+  it('does not follow a redirect: the signed body (and any code) never goes to another address', async () => {
+    const elsewhere = await receiver([]);
+    const redirecting = http.createServer((_req, res) => { res.writeHead(307, { location: elsewhere.url }); res.end(); });
+    await new Promise<void>((r) => redirecting.listen(0, '127.0.0.1', r));
+    const warnings: string[] = [];
+    const sink = new WebhookSink({
+      url: `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/hook`, secret: 'x', includeCodes: true,
+      logger: { ...quiet, warn: (_o, m) => warnings.push(String(m)) }, maxAttempts: 2, backoffMs: () => 1,
+    });
+    sink.deliver(note);
+    await sink.drain();
+    expect(elsewhere.received).to.have.length(0);
+    expect(warnings).to.deep.equal(['webhook delivery gave up']);
+    await new Promise((r) => redirecting.close(r));
+    await elsewhere.close();
+  });
+
   it('gives up after the last attempt and does not retry a 4xx refusal', async () => {
     const warnings: string[] = [];
     const hook = await receiver([400]);
