@@ -21,11 +21,10 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   const policy = await currentPolicy(deps);
   const now = deps.clock.now();
   const deadline = !user.twoFactor.enabled && policy.mandatory ? deadlineFor(user, policy) : null;
-  const banner = deadline
-    ? (deadline > now || isExempt(user, now)
-      ? `Your administrator requires two-step authentication. ${daysLeft(deadline, now)} days left (until ${formatDate(deadline)}).`
-      : `Your set time to enable two-step sign-in ended on ${formatDate(deadline)}.`)
-    : null;
+  const banner = !deadline ? null
+    : deadline > now ? `Your administrator requires two-step authentication. ${daysLeft(deadline, now)} days left (until ${formatDate(deadline)}).`
+      : isExempt(user, now) ? `Your administrator requires two-step authentication. You are exempt until ${formatDate(user.enforcement.exemptUntil!)}: set it up before then.`
+        : `Your set time to enable two-step sign-in ended on ${formatDate(deadline)}.`;
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
   await ctx.render('account/security', {
     title: 'Security', notice, error, banner,

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { secondFactorKey } from '../auth/limits.ts';
+import { passwordKey, secondFactorKey } from '../auth/limits.ts';
 import { daysLeft, deadlineFor, isExempt } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -56,7 +56,9 @@ export function adminRoutes(deps: Deps) {
         exempt: isExempt(u, now) && u.enforcement.exemptUntil ? formatDate(u.enforcement.exemptUntil) : null,
         lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
         codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
-        locked: Boolean(await deps.limiter.lockedUntil(secondFactorKey(u.id), now.getTime())),
+        // Locked out of either step: too many wrong codes, or too many wrong passwords.
+        locked: Boolean(await deps.limiter.lockedUntil(secondFactorKey(u.id), now.getTime()))
+          || Boolean(await deps.limiter.lockedUntil(passwordKey(u.login), now.getTime())),
       });
     }
     await ctx.render('admin/users', { title: 'Employees', rows, notice, error });

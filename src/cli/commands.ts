@@ -25,6 +25,7 @@ function need(v: Values, key: string): string {
 async function adminByLogin(deps: Deps, login: string): Promise<User> {
   const admin = await userByLogin(deps, login);
   if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an admin.`);
+  if (!admin.active) throw new DomainError('not_active', `${admin.login} is deactivated.`);
   return admin;
 }
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { changePolicy } from '../../src/auth/admin-actions.ts';
-import { secondFactorKey, secondFactorRule } from '../../src/auth/limits.ts';
+import { passwordKey, passwordRule, secondFactorKey, secondFactorRule } from '../../src/auth/limits.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { DomainError } from '../../src/domain/errors.ts';
 import type { Policy } from '../../src/domain/types.ts';
@@ -354,6 +354,17 @@ describe('integration: admin pages', () => {
       expect(userCells(res, u.login)![1]).to.not.contain('locked');
       expect(await idp.deps.limiter.lockedUntil(secondFactorKey(u.user.id), idp.clock.now().getTime())).to.not.be.a('number');
       expect(await auditOf('user.unlocked', u.user.id)).to.include({ actor: admin.user.id });
+    });
+
+    it('unlock: a password lockout shows the Unlock button too', async () => {
+      const u = await createUser(idp.deps);
+      const rule = passwordRule(idp.deps);
+      for (let i = 0; i < rule.maxFailures; i++) await idp.deps.limiter.fail(passwordKey(u.login), rule, idp.clock.now().getTime());
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      expect(userCells(page, u.login)![1]).to.contain('locked');
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/unlock`, { csrf: csrfOf(page) });
+      expect(userCells(res, u.login)![1]).to.not.contain('locked');
+      expect(await idp.deps.limiter.lockedUntil(passwordKey(u.login), idp.clock.now().getTime())).to.not.be.a('number');
     });
   });
 
