@@ -65,7 +65,7 @@ export function notificationRoutes(deps: Deps, readiness: Readiness) {
       const tick = async () => {
         try {
           const user = await deps.users.findById(userId);
-          if (!user || !user.active || !sessionStillCounts(user, session)) return stop();
+          if (!user || !user.active || session.expiresAt <= Date.now() || !sessionStillCounts(user, session)) return stop();
           const count = await deps.notifications.unreadCount(userId);
           if (count !== last && !stopped) out.write(`event: unread\ndata: ${count}\n\n`);
           last = count;
@@ -75,7 +75,9 @@ export function notificationRoutes(deps: Deps, readiness: Readiness) {
       const limit = setTimeout(stop, SSE_MAX_MS);
       const unsubscribe = readiness.whenDraining(stop);
       ctx.req.on('close', stop);
+      out.on('close', stop);
       out.on('error', stop); // a client gone mid-write: nothing to report
+      if (ctx.req.destroyed || ctx.req.socket.destroyed) return stop(); // left before we listened
       await tick();
     },
   };

@@ -117,7 +117,9 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const form = parseForm(ctx, codeForm);
       const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
       if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined), verified.kind === 'locked' ? 429 : 400);
-      await renderCodes(deps, ctx, await regenerateRecoveryCodes(deps, user.id), 'New recovery codes', 'Your old recovery codes no longer work.');
+      const codes = await regenerateRecoveryCodes(deps, user.id);
+      rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
+      await renderCodes(deps, ctx, codes, 'New recovery codes', 'Your old recovery codes no longer work. Other sign-ins to your account have been ended.');
     },
     showDisable: async (ctx: Context) => {
       const { user } = accountState(ctx);

@@ -75,7 +75,7 @@ export function requireAccount(deps: Deps, rp: RelyingParty) {
     if (!sessionStillCounts(user, session) && ctx.path !== '/account/logout') {
       // E.g. a session from before 2FA was turned on elsewhere: it proves the password only.
       if (ctx.method !== 'GET') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
-      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), { acr_values: 'mfa', prompt: 'login' }));
+      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), user.twoFactor.enabled ? { acr_values: 'mfa', prompt: 'login' } : { prompt: 'login' }));
       return;
     }
     ctx.state.account = { session, user } satisfies AccountState;

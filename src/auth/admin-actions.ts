@@ -74,6 +74,8 @@ export async function exemptUntil(deps: Deps, admin: User, userId: string, until
 /** Lost phone and no codes: 2FA off, failures forgotten, a fresh set time to enrol again. */
 export async function resetTwoFactor(deps: Deps, admin: User, userId: string, via?: string): Promise<void> {
   assertAdmin(admin);
+  // Own account: turning 2FA off goes through Security (a current code, the last-admin rule).
+  if (admin.id === userId) throw new DomainError('own_account', 'You cannot reset your own two-step sign-in here. Use Account › Security.', 400);
   const user = await target(deps, userId);
   const policy = await currentPolicy(deps);
   await deps.users.disableTwoFactor(user.id);

@@ -106,6 +106,8 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
 export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promise<string[]> {
   const { codes, hashes } = await newRecoveryCodes(deps);
   await deps.users.replaceRecoveryCodes(userId, hashes);
+  // The usual answer to "a recovery code was used": whoever used it is signed out too.
+  await invalidateSessions(deps, userId);
   await audit(deps, userId, 'recovery-codes.regenerated', userId);
   await notifyUser(deps, userId, 'recovery-codes-regenerated', { at: deps.clock.now().toISOString() });
   return codes;

@@ -21,7 +21,9 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   await deps.users.recordSignIn(user.id, deps.clock.now());
   const { amr, acr } = signInResult(passed);
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
-    login: { accountId: user.id, amr, acr, remember: true },
+    // ts: the moment the factors were checked, not when the browser gets round to the resume
+    // (a held result must not pass for a sign-in after a password or factor change).
+    login: { accountId: user.id, amr, acr, remember: true, ts: Math.floor(Date.now() / 1000) },
   }, { mergeWithLastSubmission: false });
   if (warning) {
     // The result is saved; the user reads the warning and continues to the app with one click.

@@ -9,16 +9,21 @@ import type { User } from '../domain/types.ts';
 export const TWO_FACTOR_ENABLED = 'twoFactorEnabled';
 export const SESSIONS_VALID_FROM = 'sessionsValidFromSeconds';
 
-interface TokenTimes { kind?: string; iat?: number; authTime?: number; acr?: string }
+/** Stored in each access token's `extra` (see extraTokenClaims): when the user signed in. */
+export const AUTH_TIME_CLAIM = 'auth_time';
+
+interface TokenTimes { kind?: string; iat?: number; authTime?: number; acr?: string; extra?: Record<string, unknown> }
 
 /**
  * A token from a sign-in before the user's sessions were invalidated (2FA on, off, reset, new
  * phone, new password) no longer works; nor does a refresh token from a password-only sign-in once
- * the account has 2FA. Refresh tokens and codes carry the sign-in time; access tokens their issue time.
+ * the account has 2FA. Codes and refresh tokens carry the sign-in time, access tokens in `extra`
+ * (their issue time for any minted before that was recorded).
  */
 function tokenStillCounts(user: User, token: object): boolean {
   const t = token as TokenTimes;
-  const signedInAt = t.kind === 'AccessToken' ? t.iat : t.authTime ?? t.iat;
+  const recorded = t.extra?.[AUTH_TIME_CLAIM];
+  const signedInAt = t.kind === 'AccessToken' ? (typeof recorded === 'number' ? recorded : t.iat) : t.authTime ?? t.iat;
   if (signedInAt !== undefined && !signInStillCounts(user, signedInAt)) return false;
   return !(user.twoFactor.enabled && t.kind === 'RefreshToken' && t.acr !== 'mfa');
 }

@@ -98,6 +98,71 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     expect(account.html).to.contain('name="password"');
   });
 
+  it('a sign-in finished before a reset but resumed after it does not count', async () => {
+    const victim = await createUser(idp.deps, { enrolled: true });
+    const s = await startSignIn(idp, { scope: 'openid offline_access', prompt: 'consent' });
+    await submitPassword(idp, s, victim.login, victim.password);
+    // Password and code are right, but the browser holds the redirect to the resume.
+    const held = new (s.browser.constructor as new (stop: string[]) => Browser)([`${idp.url}/auth/`]);
+    for (const [k, v] of s.browser.cookies()) held.cookies().set(k, v);
+    const finished = await held.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, victim.secret!) });
+    expect(finished.stoppedAt).to.match(/\/auth\//);
+    await nextSecond();
+    await resetTwoFactor(idp.deps, admin.user, victim.user.id);
+    for (const [k, v] of held.cookies()) s.browser.cookies().set(k, v);
+    const resumed = await s.browser.get(finished.stoppedAt!);
+    expect(resumed.stoppedAt, 'no code for the app').to.equal(undefined);
+    expect(resumed.html).to.contain('name="password"');
+  });
+
+  it('an access token minted by a refresh keeps the sign-in time: refused after a reset in the same second', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const s = await startSignIn(idp, { scope: 'openid offline_access', prompt: 'consent' });
+    await submitPassword(idp, s, u.login, u.password);
+    const consent = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, u.secret!) });
+    const tokens = await redeem(s, await s.browser.post(interactionUrl(idp, consent, 'consent'), {}));
+    await nextSecond();
+    const refreshed = await oidc.refreshTokenGrant(s.config, tokens.refresh_token!);
+    await resetTwoFactor(idp.deps, admin.user, u.user.id); // most likely within the same second
+    const userinfo = await oidc.fetchUserInfo(s.config, refreshed.access_token, u.user.id).then(() => 'answered', () => 'refused');
+    expect(userinfo).to.equal('refused');
+  });
+
+  it('new recovery codes end the other sessions (the answer to "a recovery code was used"); this one carries on', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const thief = await startSignIn(idp, { scope: 'openid offline_access', prompt: 'consent' });
+    await submitPassword(idp, thief, u.login, u.password);
+    const consent = await thief.browser.post(interactionUrl(idp, thief.page, 'recovery'), { code: u.recoveryCodes![0]! });
+    const tokens = await redeem(thief, await thief.browser.post(interactionUrl(idp, consent, 'consent'), {}));
+    await nextSecond();
+    const { browser, page } = await accountSignIn(idp, u);
+    const regenerate = await browser.post(`${idp.url}/account/security/recovery-codes`, { csrf: csrfOf(page), code: freshCode(idp, u.secret!) });
+    expect(textOf(regenerate.html)).to.contain('Other sign-ins to your account have been ended');
+    expect(await refreshOutcome(thief.config, tokens.refresh_token!)).to.equal('invalid_grant');
+    expect(await silentOutcome(idp, thief.browser)).to.equal('login_required');
+    expect((await browser.get(`${idp.url}/account`)).html).to.contain('<h1>Security</h1>');
+  });
+
+  it('a session ended by turning 2FA off elsewhere signs in with the password only (no forced setup)', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const a = await accountSignIn(idp, u);
+    await nextSecond();
+    const b = await accountSignIn(idp, u);
+    const disable = await b.browser.get(`${idp.url}/account/security/disable`);
+    await b.browser.post(`${idp.url}/account/security/disable`, { csrf: csrfOf(disable), code: freshCode(idp, u.secret!) });
+    const login = await a.browser.get(`${idp.url}/account`);
+    expect(login.url).to.match(/\/interaction\//);
+    const after = await a.browser.post(interactionUrl(idp, login, 'login'), { login: u.login, password: u.password });
+    expect(new URL(after.url).pathname).to.equal('/account');
+  });
+
+  it('an admin cannot reset their own 2FA (that would skip the rules for turning it off)', async () => {
+    let refused: unknown = null;
+    try { await resetTwoFactor(idp.deps, admin.user, admin.user.id); } catch (err) { refused = err; }
+    expect((refused as { code?: string }).code).to.equal('own_account');
+    expect((await idp.deps.users.findById(admin.user.id))!.twoFactor.enabled).to.equal(true);
+  });
+
   it('a new sign-in right after the change is not sent round again', async () => {
     const u = await createUser(idp.deps);
     const key = await enableInAccountArea(idp, u);
