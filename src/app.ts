@@ -53,6 +53,9 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   // on every request was a visible share of a sign-in's non-argon2 time.
   provider.use(views(VIEWS_DIR, { extension: 'ejs', options: { cache: true } }));
   provider.use(async (ctx, next) => {
+    // koa-views stats the bare name first and fails (an exception per render) before trying '.ejs'.
+    const render = ctx.render.bind(ctx);
+    ctx.render = (view: string, locals?: object) => render(view.endsWith('.ejs') ? view : `${view}.ejs`, locals);
     ctx.state.productName = deps.config.productName;
     ctx.state.adminContact = deps.config.adminContact;
     await next();

@@ -1,5 +1,5 @@
 import { normaliseCode, verifyTotp } from '../domain/totp.ts';
-import type { AuthMethod } from '../domain/types.ts';
+import type { AuthMethod, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, secondFactorKey, secondFactorRule } from './limits.ts';
@@ -54,14 +54,13 @@ export async function checkTotp(deps: Deps, userId: string, sealedSecret: string
 }
 
 /** The code page: a 6-digit app code, or (when enabled) the 8-digit code sent to Notifications. */
-export async function verifySecondFactor(deps: Deps, challenge: Challenge, rawCode: string): Promise<CodeOutcome> {
+export async function verifySecondFactor(deps: Deps, challenge: Challenge, user: User, rawCode: string): Promise<CodeOutcome> {
   const digits = rawCode.replace(/[\s-]/g, '');
   const isNotificationCode = /^\d+$/.test(digits) && digits.length === NOTIFICATION_CODE_DIGITS;
   const totpCode = normaliseCode(rawCode);
   if (!totpCode && !isNotificationCode) return { kind: 'malformed' };
 
-  const user = await deps.users.findById(challenge.accountId);
-  if (!user?.twoFactor.enabled || !user.twoFactor.secret) return { kind: 'malformed' };
+  if (user.id !== challenge.accountId || !user.twoFactor.enabled || !user.twoFactor.secret) return { kind: 'malformed' };
   const secret = user.twoFactor.secret;
 
   return withinFailureBudget(deps, user.id, async () => {

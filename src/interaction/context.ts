@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
-import type { User } from '../domain/types.ts';
+import type { Policy, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import type { Deps } from '../ports/deps.ts';
 import { currentPolicy } from '../auth/policy.ts';
@@ -14,10 +14,16 @@ export interface StepDeps {
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** The provider checks the interaction cookie matches the uid: a foreign or expired uid throws. */
+/**
+ * The provider checks the interaction cookie matches the uid: a foreign or expired uid throws.
+ * Loaded once per request (a step may need it in its route and again in loadSignIn).
+ */
 export async function loadInteraction(ctx: Context, { provider }: StepDeps): Promise<Interaction> {
+  const cached = ctx.state.interactionDetails as Interaction | undefined;
+  if (cached) return cached;
   const details = await provider.interactionDetails(ctx.req, ctx.res);
   if (details.uid !== ctx.params.uid) throw new oidcErrors.SessionNotFound('interaction mismatch');
+  ctx.state.interactionDetails = details;
   return details;
 }
 
@@ -30,6 +36,7 @@ export interface SignInState {
   details: Interaction;
   challenge: Challenge;
   user: User;
+  policy: Policy;
   next: NextStep;
 }
 
@@ -45,7 +52,7 @@ export async function loadSignIn(ctx: Context, step: StepDeps): Promise<SignInSt
   if (!user || !user.active) return null;
   const policy = await currentPolicy(step.deps);
   const next = decideAfterPassword({ user, policy, now: step.deps.clock.now(), mfaRequestedByApp: mfaRequestedByApp(details) });
-  return { details, challenge, user, next };
+  return { details, challenge, user, policy, next };
 }
 
 export function backToLogin(ctx: Context): void {

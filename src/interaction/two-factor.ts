@@ -8,7 +8,6 @@ import { field, parseForm } from '../http/body.ts';
 import { formatDateTime } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
-import { currentPolicy } from '../auth/policy.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1) });
 
@@ -57,16 +56,15 @@ async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInStat
   return state;
 }
 
-async function renderCodePage(ctx: Context, step: StepDeps, error: string | null, hint: string | null, status: number) {
-  const policy = await currentPolicy(step.deps);
-  await ctx.render('interaction/two-factor', { title: 'Two-step verification', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: policy.sendCodeToNotifications });
+async function renderCodePage(ctx: Context, state: SignInState, error: string | null, hint: string | null, status: number) {
+  await ctx.render('interaction/two-factor', { title: 'Two-step verification', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
   ctx.status = status;
 }
 
 export function showTwoFactor(step: StepDeps) {
   return async (ctx: Context) => {
-    if (!(await requireEnrolled(ctx, step))) return;
-    await renderCodePage(ctx, step, null, null, 200);
+    const state = await requireEnrolled(ctx, step);
+    if (state) await renderCodePage(ctx, state, null, null, 200);
   };
 }
 
@@ -76,9 +74,9 @@ export function submitTwoFactor(step: StepDeps) {
     if (!state) return;
     const form = parseForm(ctx, codeForm);
     const started = performance.now();
-    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, form.code) : { kind: 'malformed' as const };
+    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code) : { kind: 'malformed' as const };
     step.deps.metrics.stepDuration('second_factor', (performance.now() - started) / 1000);
-    const fail = (msg: string, hint: string | null) => renderCodePage(ctx, step, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
+    const fail = (msg: string, hint: string | null) => renderCodePage(ctx, state, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail);
   };
 }
