@@ -17,8 +17,8 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   if (!passed.includes('pwd') || (!passwordOnlyAllowed && !hasSecondFactor(passed))) {
     throw new DomainError('second_factor_required', 'Two-step verification is required to finish signing in.', 403);
   }
-  await deps.challenges.delete(challenge.uid);
-  await deps.users.recordSignIn(user.id, deps.clock.now());
+  // Both must succeed before the provider hears of the sign-in; neither depends on the other.
+  await Promise.all([deps.challenges.delete(challenge.uid), deps.users.recordSignIn(user.id, deps.clock.now())]);
   const { amr, acr } = signInResult(passed);
   const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
     // ts: the moment the factors were checked, not when the browser gets round to the resume
