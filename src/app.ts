@@ -65,7 +65,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   const interactions = interactionRouter({ deps, provider });
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());
-  const rp = accountRelyingParty(deps.config);
+  const rp = accountRelyingParty(deps.config, deps.accountSessions);
   for (const router of [accountRouter(deps, rp, readiness), adminRouter(deps, rp)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());

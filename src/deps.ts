@@ -14,11 +14,13 @@ import { MemoryChallengeStore } from './infra/memory/challenge-store.ts';
 import { MemoryAttemptLimiter } from './infra/memory/attempt-limiter.ts';
 import { MemoryUsedCodeStore } from './infra/memory/used-code-store.ts';
 import { MemoryOneTimeCodeStore } from './infra/memory/one-time-code-store.ts';
+import { MemorySessionRegistry } from './infra/memory/session-registry.ts';
 import { connectRedis } from './infra/redis/connection.ts';
 import { RedisChallengeStore } from './infra/redis/challenge-store.ts';
 import { RedisAttemptLimiter } from './infra/redis/attempt-limiter.ts';
 import { RedisUsedCodeStore } from './infra/redis/used-code-store.ts';
 import { RedisOneTimeCodeStore } from './infra/redis/one-time-code-store.ts';
+import { RedisSessionRegistry } from './infra/redis/session-registry.ts';
 import { connectMongo } from './infra/mongo/connection.ts';
 import { ensureIndexes } from './infra/mongo/models.ts';
 import { MongoUserRepository } from './infra/mongo/user-repository.ts';
@@ -90,6 +92,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
     limiter: redisState ? new RedisAttemptLimiter(redisState, prefix) : new MemoryAttemptLimiter(),
     usedCodes: redisState ? new RedisUsedCodeStore(redisState, prefix) : new MemoryUsedCodeStore(),
     oneTimeCodes: redisState ? new RedisOneTimeCodeStore(redisState, prefix) : new MemoryOneTimeCodeStore(),
+    accountSessions: redisState ? new RedisSessionRegistry(redisState, prefix) : new MemorySessionRegistry(),
     passwords: new Argon2PasswordHasher({
       memoryCost: config.password.memoryCost, timeCost: config.password.timeCost, parallelism: config.password.parallelism,
     }),

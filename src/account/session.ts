@@ -5,6 +5,7 @@ import type { ClientConfig } from '../config/schema.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
+import type { SessionRegistry } from '../ports/session-registry.ts';
 import { RelyingParty, type RpSession } from '../oidc/relying-party.ts';
 import { signInStillCounts, stepUpStillCounts } from '../domain/session-validity.ts';
 
@@ -29,7 +30,7 @@ export function accountClient(config: AppConfig): ClientConfig {
   };
 }
 
-export function accountRelyingParty(config: AppConfig): RelyingParty {
+export function accountRelyingParty(config: AppConfig, registry: SessionRegistry): RelyingParty {
   return new RelyingParty({
     issuer: config.issuer,
     clientId: ACCOUNT_CLIENT_ID,
@@ -39,6 +40,7 @@ export function accountRelyingParty(config: AppConfig): RelyingParty {
     scope: 'openid email profile',
     cookieName: 'account.session',
     sessionTtlSeconds: 30 * 60,
+    registry,
   });
 }
 
@@ -65,7 +67,7 @@ export function sessionStillCounts(user: User, session: RpSession): boolean {
 /** Signed in (via the provider) and still an active user; otherwise off to sign in. */
 export function requireAccount(deps: Deps, rp: RelyingParty) {
   return async (ctx: Context, next: Next) => {
-    const session = rp.session(ctx);
+    const session = await rp.activeSession(ctx);
     const user = session ? await deps.users.findById(session.sub) : null;
     if (!session || !user || !user.active) {
       if (ctx.method !== 'GET') throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);

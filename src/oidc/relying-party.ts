@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import * as oidc from 'openid-client';
+import type { SessionRegistry } from '../ports/session-registry.ts';
 
 export interface RelyingPartyOptions {
   issuer: string;
@@ -11,9 +12,13 @@ export interface RelyingPartyOptions {
   /** Prefix of this app's cookies (signed with the koa app's keys). */
   cookieName: string;
   sessionTtlSeconds: number;
+  /** Where signed-in sessions are recorded, so that signing out ends them for good (see activeSession). */
+  registry?: SessionRegistry;
 }
 
 export interface RpSession {
+  /** Random id of this session in the registry. */
+  sid?: string;
   sub: string;
   claims: Record<string, unknown>;
   idToken: string;
@@ -82,12 +87,14 @@ export class RelyingParty {
     });
     const claims = tokens.claims()!;
     const session: RpSession = {
+      sid: oidc.randomState(),
       sub: claims.sub,
       claims: { ...claims },
       idToken: tokens.id_token!,
       expiresAt: Date.now() + this.options.sessionTtlSeconds * 1000,
       csrf: oidc.randomState(),
     };
+    await this.options.registry?.open(session.sid!, this.options.sessionTtlSeconds);
     ctx.cookies.set(this.options.cookieName, encode(session), this.cookieOptions(this.options.sessionTtlSeconds * 1000));
     return tx.returnTo.startsWith('/') && !tx.returnTo.startsWith('//') ? tx.returnTo : '/';
   }
@@ -95,6 +102,14 @@ export class RelyingParty {
   session(ctx: Context): RpSession | null {
     const session = decode<RpSession>(ctx.cookies.get(this.options.cookieName, { signed: true }));
     return session && session.expiresAt > Date.now() ? session : null;
+  }
+
+  /** The session, provided it was not signed out (a copy of the cookie kept from before sign-out is refused). */
+  async activeSession(ctx: Context): Promise<RpSession | null> {
+    const session = this.session(ctx);
+    const registry = this.options.registry;
+    if (!session || !registry) return session;
+    return session.sid && (await registry.isOpen(session.sid)) ? session : null;
   }
 
   /** Change the current session (same expiry). */
@@ -109,6 +124,7 @@ export class RelyingParty {
   /** Clear the local session; returns the provider's end-session URL. */
   async logout(ctx: Context): Promise<string> {
     const session = this.session(ctx);
+    if (session?.sid) await this.options.registry?.close(session.sid);
     ctx.cookies.set(this.options.cookieName, null, { path: '/' });
     const config = await this.config();
     return oidc.buildEndSessionUrl(config, {

@@ -10,6 +10,7 @@ import type { OneTimeCodeStore } from './one-time-code-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import type { PolicyStore } from './policy-store.ts';
 import type { SecretBox } from './secret-box.ts';
+import type { SessionRegistry } from './session-registry.ts';
 import type { UsedCodeStore } from './used-code-store.ts';
 import type { UserRepository } from './user-repository.ts';
 
@@ -33,6 +34,7 @@ export interface Deps {
   limiter: AttemptLimiter;
   usedCodes: UsedCodeStore;
   oneTimeCodes: OneTimeCodeStore;
+  accountSessions: SessionRegistry;
   passwords: PasswordHasher;
   secrets: SecretBox;
   metrics: Metrics;

@@ -4,7 +4,7 @@ import { resetTwoFactor } from '../../src/auth/admin-actions.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword } from '../helpers/flow.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
-import { accountSignIn, csrfOf, freshCode, shownKey } from '../helpers/account.ts';
+import { accountSignIn, accountSignOut, csrfOf, freshCode, shownKey } from '../helpers/account.ts';
 import { textOf, type Browser } from '../helpers/browser.ts';
 
 /**
@@ -168,5 +168,20 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     const key = await enableInAccountArea(idp, u);
     const { page } = await accountSignIn(idp, u, key);
     expect(page.html).to.contain('<h1>Security</h1>');
+  });
+
+  it('signing out of the account area is final: a copy of the cookie kept from before is refused', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser, page } = await accountSignIn(idp, u);
+    const kept = new Map(browser.cookies());
+    const other = await accountSignIn(idp, u); // another browser of the same user stays signed in
+    await accountSignOut(idp, browser, page);
+    for (const [name, value] of kept) browser.cookies().set(name, value); // the attacker's copy
+    const replay = await browser.get(`${idp.url}/account`);
+    expect(replay.url, 'sent to sign in again').to.match(/\/interaction\//);
+    const change = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(page) });
+    expect(change.status).to.equal(401);
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
+    expect((await other.browser.get(`${idp.url}/account`)).html).to.contain('<h1>Security</h1>');
   });
 });
