@@ -39,7 +39,8 @@ async function main(): Promise<void> {
     for (const u of await seedDemoUsers(runtime.deps)) lines.push(`  demo ${u.role.padEnd(8)} ${u.login} / ${u.password}`);
   }
   lines.push(`  account:   ${config.issuer}/account`);
-  if (config.stores.users === 'memory') lines.push('  stores:    in memory (embedded default): everything is lost on restart');
+  const inMemory = [config.stores.users === 'memory' ? 'users and policy' : null, config.stores.state === 'memory' ? 'sign-in state' : null, config.stores.provider === 'memory' ? 'provider sessions and tokens' : null].filter(Boolean);
+  if (inMemory.length) lines.push(`  stores:    in memory: ${inMemory.join(', ')} (lost on restart)`);
   console.log(lines.join('\n'));
 
   const REMINDER_INTERVAL_MS = 60 * 60 * 1000;

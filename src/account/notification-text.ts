@@ -2,13 +2,23 @@ import type { Notification } from '../domain/types.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
 
 const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+/** "Chrome 142 on Linux"-style summary; the full user agent is too long to read and was cut mid-word. */
+function browserName(ua: string): string {
+  const found = [['Edge', /Edg\/(\d+)/], ['Firefox', /Firefox\/(\d+)/], ['Chrome', /Chrome\/(\d+)/], ['Safari', /Version\/(\d+).*Safari/]] as const;
+  const os = /(Windows|Android|iPhone|iPad|Mac OS X|Linux)/.exec(ua)?.[1];
+  for (const [name, re] of found) {
+    const m = re.exec(ua);
+    if (m) return `${ua.includes('Headless') ? 'headless ' : ''}${name} ${m[1]}${os ? ` on ${os === 'Mac OS X' ? 'macOS' : os}` : ''}`;
+  }
+  return ua.slice(0, 60) || 'unknown browser';
+}
 const when = (v: unknown) => (v ? formatDateTime(new Date(String(v))) : '');
 
 /** What each notification says to a person. */
 export function describe(n: Notification): { title: string; text: string } {
   const d = n.data;
   switch (n.kind) {
-    case 'password-accepted': return { title: 'Your password was just used', text: `From ${s(d.ip)} (${s(d.userAgent).slice(0, 80)}) at ${when(d.at)}. If this wasn't you, change your password and tell your administrator.` };
+    case 'password-accepted': return { title: 'Your password was used to sign in', text: `From ${s(d.ip)} (${browserName(s(d.userAgent))}) at ${when(d.at)}. If this wasn't you, tell your administrator now: someone may know your password.` };
     case 'two-factor-enabled': return { title: 'Two-step sign-in turned on', text: `At ${when(d.at)}.` };
     case 'two-factor-disabled': return { title: 'Two-step sign-in turned off', text: `At ${when(d.at)}. If this wasn't you, contact your administrator now.` };
     case 'two-factor-reset': return { title: 'Your two-step sign-in was reset by an administrator', text: `You will be asked to set it up again at your next sign-in.` };
@@ -16,9 +26,9 @@ export function describe(n: Notification): { title: string; text: string } {
     case 'recovery-code-used': return { title: 'A recovery code was used', text: `From ${s(d.ip)} at ${when(d.at)}. ${s(d.remaining)} codes left.` };
     case 'recovery-codes-regenerated': return { title: 'New recovery codes generated', text: 'Your old recovery codes no longer work.' };
     case 'recovery-codes-low': return { title: 'Few recovery codes left', text: `Only ${s(d.remaining)} left. Generate new ones under Security.` };
-    case 'second-factor-locked': return { title: 'Too many wrong codes', text: `Sign-in codes for your account are paused until ${when(d.until)}. If this wasn't you, change your password.` };
+    case 'second-factor-locked': return { title: 'Too many wrong codes', text: `Sign-in codes for your account are paused until ${when(d.until)}. If this wasn't you, tell your administrator now: someone may know your password.` };
     case 'deadline-approaching': return { title: 'Set up two-step sign-in soon', text: `Your administrator requires it by ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}.` };
-    case 'sign-in-denied': return { title: 'Sign-in blocked', text: `The set time to enable two-step sign-in ended on ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}. Ask your administrator.` };
+    case 'sign-in-denied': return { title: 'Sign-in blocked', text: `Your deadline to set up two-step sign-in ended on ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}. Ask your administrator for more time.` };
     case 'user-denied-after-deadline': return { title: 'An employee was blocked', text: `${s(d.login)} tried to sign in without two-step sign-in after their deadline.` };
   }
 }

@@ -8,7 +8,7 @@ import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.t
 import { currentPolicy } from '../auth/policy.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
-import { daysLeft, deadlineFor, isExempt } from '../domain/deadline.ts';
+import { daysLeft, setupDueBy } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
@@ -20,11 +20,11 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   const { user } = accountState(ctx);
   const policy = await currentPolicy(deps);
   const now = deps.clock.now();
-  const deadline = !user.twoFactor.enabled && policy.mandatory ? deadlineFor(user, policy) : null;
-  const banner = !deadline ? null
-    : deadline > now ? `Your administrator requires two-step authentication. ${daysLeft(deadline, now)} days left (until ${formatDate(deadline)}).`
-      : isExempt(user, now) ? `Your administrator requires two-step authentication. You are exempt until ${formatDate(user.enforcement.exemptUntil!)}: set it up before then.`
-        : `Your set time to enable two-step sign-in ended on ${formatDate(deadline)}.`;
+  const dueBy = !user.twoFactor.enabled ? setupDueBy(user, policy) : null;
+  const left = dueBy ? daysLeft(dueBy, now) : 0;
+  const banner = !dueBy ? null
+    : dueBy > now ? `Your administrator requires two-step sign-in. ${left} day${left === 1 ? '' : 's'} left to set it up (until ${formatDate(dueBy)}).`
+      : `Your deadline to set up two-step sign-in ended on ${formatDate(dueBy)}.`;
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
   await ctx.render('account/security', {
     title: 'Security', notice, error, banner,
@@ -54,7 +54,8 @@ async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: s
   });
 }
 
-function codeError(kind: string, until?: Date): string {
+function codeError(kind: string, until?: Date, reused = false): string {
+  if (reused) return 'That code was already used. Wait for the next code in your app.';
   if (kind === 'locked') return `Too many wrong codes. Try again after ${until ? formatDateTime(until) : 'a few minutes'}.`;
   if (kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
   if (kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
@@ -97,7 +98,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
       const status = outcome.kind === 'locked' ? 429 : outcome.kind === 'malformed' ? 400 : outcome.kind === 'no-pending' ? 409 : 401;
-      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), status);
+      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined, outcome.kind === 'wrong' && 'reused' in outcome && outcome.reused), status);
     },
   };
 }
@@ -116,7 +117,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const { user } = accountState(ctx);
       const form = parseForm(ctx, codeForm);
       const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
-      if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined), verified.kind === 'locked' ? 429 : 400);
+      if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
       const codes = await regenerateRecoveryCodes(deps, user.id);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
       await renderCodes(deps, ctx, codes, 'New recovery codes', 'Your old recovery codes no longer work. Other sign-ins to your account have been ended.');
@@ -130,7 +131,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const form = parseForm(ctx, codeForm);
       const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code) : { kind: 'malformed' as const };
       if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
-      if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined), outcome.kind === 'locked' ? 429 : 400);
+      if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined, outcome.kind === 'wrong' && 'reused' in outcome && outcome.reused), outcome.kind === 'locked' ? 429 : 400);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
       ctx.state.account.user = (await deps.users.findById(accountState(ctx).user.id))!;
       ctx.state.me = ctx.state.account.user;

@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { passwordKey, secondFactorKey } from '../auth/limits.ts';
-import { daysLeft, deadlineFor, isExempt } from '../domain/deadline.ts';
+import { daysLeft, isExempt, setupDueBy } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
+import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 
 const policyForm = z.object({
   csrf: field(100),
@@ -26,6 +27,16 @@ function endOfDayUtc(isoDate: string): Date {
   return d;
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** "until: 10 Jul 2026, 23:59 UTC · via: cli:ops" rather than raw JSON with ISO timestamps. */
+function auditDetails(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .filter(([, v]) => v !== null && v !== undefined && v !== '')
+    .map(([k, v]) => `${k}: ${typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(new Date(v)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
 export function adminRoutes(deps: Deps) {
   async function showSettings(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
     const policy = await currentPolicy(deps);
@@ -40,14 +51,21 @@ export function adminRoutes(deps: Deps) {
     ctx.status = status;
   }
 
+  async function lockText(id: string, login: string, nowMs: number): Promise<string | null> {
+    const codes = await deps.limiter.lockedUntil(secondFactorKey(id), nowMs);
+    const passwords = await deps.limiter.lockedUntil(passwordKey(login), nowMs);
+    const parts = [codes ? `wrong codes, until ${formatDateTime(new Date(codes))}` : null, passwords ? `wrong passwords, until ${formatDateTime(new Date(passwords))}` : null];
+    return codes || passwords ? `locked (${parts.filter(Boolean).join('; ')})` : null;
+  }
+
   async function showUsers(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
     const policy = await currentPolicy(deps);
     const now = deps.clock.now();
     const filter = ctx.query.filter;
     const rows = [];
     for (const u of await deps.users.list()) {
-      const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy) : null;
-      const overdue = Boolean(deadline && deadline <= now && !isExempt(u, now));
+      const deadline = !u.twoFactor.enabled ? setupDueBy(u, policy) : null;
+      const overdue = Boolean(deadline && deadline <= now);
       if (filter === 'not-enrolled' && u.twoFactor.enabled) continue;
       if (filter === 'overdue' && !overdue) continue;
       rows.push({
@@ -57,8 +75,7 @@ export function adminRoutes(deps: Deps) {
         lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
         codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
         // Locked out of either step: too many wrong codes, or too many wrong passwords.
-        locked: Boolean(await deps.limiter.lockedUntil(secondFactorKey(u.id), now.getTime()))
-          || Boolean(await deps.limiter.lockedUntil(passwordKey(u.login), now.getTime())),
+        locked: await lockText(u.id, u.login, now.getTime()),
       });
     }
     await ctx.render('admin/users', { title: 'Employees', rows, notice, error });
@@ -68,7 +85,7 @@ export function adminRoutes(deps: Deps) {
   const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
     try {
       const notice = await run(ctx, accountState(ctx).user, String(ctx.params.id));
-      await showUsers(ctx, notice);
+      redirectWithNotice(ctx, '/admin/users', notice);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await showUsers(ctx, null, err.message, err.status);
@@ -81,19 +98,22 @@ export function adminRoutes(deps: Deps) {
   };
 
   return {
-    showSettings: (ctx: Context) => showSettings(ctx),
+    showSettings: (ctx: Context) => showSettings(ctx, takeFlash(ctx)),
     savePolicy: async (ctx: Context) => {
       const form = parseForm(ctx, policyForm);
-      if (!form) return showSettings(ctx, null, 'The set time must be a whole number of days from 1 to 365.', 400);
+      if (!form) {
+        const daysOk = policyForm.shape.graceDays.safeParse((ctx.request as unknown as { body?: Record<string, unknown> }).body?.graceDays).success;
+        return showSettings(ctx, null, daysOk ? 'This form was not understood. Reload the page and try again.' : 'The set time must be a whole number of days from 1 to 365.', 400);
+      }
       try {
         const saved = await changePolicy(deps, accountState(ctx).user, { mandatory: form.mandatory === 'on', graceDays: form.graceDays, sendCodeToNotifications: form.sendCodeToNotifications === 'on' });
-        await showSettings(ctx, saved.mandatory ? `Saved. Two-step sign-in is mandatory; people without it have ${saved.graceDays} days.` : 'Saved.');
+        redirectWithNotice(ctx, '/admin', saved.mandatory ? `Saved. Two-step sign-in is mandatory; people without it have ${saved.graceDays} days.` : 'Saved.');
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         await showSettings(ctx, null, err.message, err.status);
       }
     },
-    showUsers: (ctx: Context) => showUsers(ctx),
+    showUsers: (ctx: Context) => showUsers(ctx, takeFlash(ctx)),
     extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDate(until)}.`; }),
     exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),
     reset: userAction(async (_ctx, admin, id) => { await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
@@ -102,8 +122,14 @@ export function adminRoutes(deps: Deps) {
       const total = await deps.audit.count();
       const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE));
       const page = Math.min(pages, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
-      const entries = (await deps.audit.list((page - 1) * AUDIT_PAGE, AUDIT_PAGE)).map((e) => ({
-        when: formatDateTime(e.at), actor: e.actor, action: e.action, target: e.target, details: JSON.stringify(e.details),
+      const listed = await deps.audit.list((page - 1) * AUDIT_PAGE, AUDIT_PAGE);
+      const logins = new Map<string, string>();
+      for (const id of new Set(listed.flatMap((e) => [e.actor, e.target ?? '']))) {
+        if (id && id !== 'system') logins.set(id, (await deps.users.findById(id))?.login ?? id);
+      }
+      const entries = listed.map((e) => ({
+        when: formatDateTime(e.at), actor: logins.get(e.actor) ?? e.actor, action: e.action,
+        target: e.target ? logins.get(e.target) ?? e.target : '', details: auditDetails(e.details),
       }));
       await ctx.render('admin/audit', { title: 'Audit log', entries, page, pages });
     },

@@ -49,6 +49,15 @@ function assertAdmin(admin: User): void {
 /** Where an admin acted from: the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
 const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
 
+/** Deadlines and exemptions are for weeks or months, not forever (the policy's own maximum). */
+const MAX_AHEAD_DAYS = 365;
+
+function assertDateInRange(deps: Deps, until: Date, what: string): void {
+  const now = deps.clock.now().getTime();
+  if (until.getTime() <= now) throw new DomainError('date_in_past', `${what} must be in the future.`, 400);
+  if (until.getTime() > now + MAX_AHEAD_DAYS * DAY_MS) throw new DomainError('date_too_far', `${what} can be at most ${MAX_AHEAD_DAYS} days from today.`, 400);
+}
+
 async function target(deps: Deps, userId: string): Promise<User> {
   const user = await deps.users.findById(userId);
   if (!user) throw new NotFoundError('That user');
@@ -58,15 +67,17 @@ async function target(deps: Deps, userId: string): Promise<User> {
 export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date, via?: string): Promise<void> {
   assertAdmin(admin);
   const user = await target(deps, userId);
-  if (until.getTime() <= deps.clock.now().getTime()) throw new DomainError('deadline_in_past', 'The new deadline must be in the future.', 400);
+  assertDateInRange(deps, until, 'The new deadline');
   await deps.users.setEnforcement(user.id, { deadline: until });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
 }
 
 export async function exemptUntil(deps: Deps, admin: User, userId: string, until: Date | null, via?: string): Promise<void> {
   assertAdmin(admin);
+  // Exempting yourself from a rule you enforce needs a second administrator.
+  if (admin.id === userId && until) throw new DomainError('own_account', 'You cannot exempt your own account. Ask another administrator.', 400);
   const user = await target(deps, userId);
-  if (until && until.getTime() <= deps.clock.now().getTime()) throw new DomainError('exemption_in_past', 'The exemption must end in the future.', 400);
+  if (until) assertDateInRange(deps, until, 'The end of the exemption');
   await deps.users.setEnforcement(user.id, { exemptUntil: until });
   await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null, ...origin(via) });
 }

@@ -23,10 +23,15 @@ export async function useRecoveryCode(deps: Deps, challenge: Challenge, rawCode:
   });
   if (outcome.kind !== 'ok') return outcome;
 
-  const after = await deps.users.findById(user.id);
+  return { ...outcome, remaining: await recoveryCodeUsed(deps, user.id, challenge.ip) };
+}
+
+/** Every use of a recovery code (sign-in or confirming an account change) is audited and told to the user. */
+export async function recoveryCodeUsed(deps: Deps, userId: string, ip: string | null): Promise<number> {
+  const after = await deps.users.findById(userId);
   const remaining = after?.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length ?? 0;
-  await audit(deps, user.id, 'recovery-code.used', user.id, { remaining, ip: challenge.ip });
-  await notifyUser(deps, user.id, 'recovery-code-used', { remaining, ip: challenge.ip, at: deps.clock.now().toISOString() });
-  if (remaining <= LOW_RECOVERY_CODES) await notifyUser(deps, user.id, 'recovery-codes-low', { remaining });
-  return { ...outcome, remaining };
+  await audit(deps, userId, 'recovery-code.used', userId, { remaining, ip });
+  await notifyUser(deps, userId, 'recovery-code-used', { remaining, ip, at: deps.clock.now().toISOString() });
+  if (remaining <= LOW_RECOVERY_CODES) await notifyUser(deps, userId, 'recovery-codes-low', { remaining });
+  return remaining;
 }

@@ -2,6 +2,7 @@ import { hashRecoveryCode, normaliseRecoveryCode } from '../domain/recovery-code
 import { normaliseCode } from '../domain/totp.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
+import { recoveryCodeUsed } from './recovery.ts';
 import { checkTotp, withinFailureBudget, type CodeOutcome } from './second-factor.ts';
 
 /**
@@ -14,9 +15,11 @@ export async function verifyCurrentFactor(deps: Deps, user: User, rawCode: strin
   const totp = normaliseCode(rawCode);
   const recovery = totp ? null : normaliseRecoveryCode(rawCode);
   if (!totp && !recovery) return { kind: 'malformed' };
-  return withinFailureBudget(deps, user.id, async () => {
+  const outcome = await withinFailureBudget(deps, user.id, async () => {
     if (totp) return checkTotp(deps, user.id, secret, totp);
     const used = await deps.users.consumeRecoveryCode(user.id, hashRecoveryCode(recovery!, deps.config.recoveryCodePepper), deps.clock.now());
     return used ? { kind: 'ok', method: 'recovery_code' } : { kind: 'wrong', driftSteps: null, reused: false };
   });
+  if (outcome.kind === 'ok' && outcome.method === 'recovery_code') await recoveryCodeUsed(deps, user.id, null);
+  return outcome;
 }

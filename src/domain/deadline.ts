@@ -17,6 +17,16 @@ export function deadlineFor(user: User, policy: Policy): Date | null {
   return new Date(start.getTime() + policy.graceDays * DAY_MS);
 }
 
+/**
+ * When the user must have set up 2FA by, as every page shows it: the deadline, or a later
+ * exemption (an exemption that ends earlier than the deadline changes nothing).
+ */
+export function setupDueBy(user: User, policy: Policy): Date | null {
+  const deadline = deadlineFor(user, policy);
+  const exempt = user.enforcement.exemptUntil;
+  return deadline && exempt && exempt > deadline ? exempt : deadline;
+}
+
 /** Whole days left, rounded up: 1 hour left reads "1 day left"; 0 once it has passed. */
 export function daysLeft(deadline: Date, now: Date): number {
   return Math.max(0, Math.ceil((deadline.getTime() - now.getTime()) / DAY_MS));

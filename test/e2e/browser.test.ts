@@ -215,7 +215,10 @@ describe('e2e: real browser (Chromium)', function () {
     await shot(page, '11-admin-settings');
 
     await page.locator('#graceDays').fill('30');
-    await Promise.all([page.waitForURL((url) => url.pathname === '/admin/policy'), page.getByRole('button', { name: 'Save' }).click()]);
+    // Saving posts to /admin/policy and redirects back to /admin (a reload does not post again).
+    const [saved] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/admin' && r.request().method() === 'GET'), page.getByRole('button', { name: 'Save' }).click()]);
+    expect(saved.status()).to.equal(200);
+    await page.waitForLoadState('load');
     const text = await page.locator('main').innerText();
     expect(text).to.contain('Saved.');
     expect(text).to.contain('30 days');

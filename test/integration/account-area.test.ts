@@ -397,7 +397,7 @@ describe('integration: account area (employee self-service)', () => {
     await idp.deps.notifications.add({ userId: other.user.id, kind: 'two-factor-disabled', data: {}, createdAt: idp.clock.now() });
 
     const unread = await idp.deps.notifications.unreadCount(u.user.id);
-    expect(unread).to.be.at.least(3); // plus "your password was just used" from the sign-in
+    expect(unread).to.be.at.least(3); // plus "your password was used" from the sign-in
     const page = await browser.get(`${idp.url}/account/notifications`);
     expect(page.status).to.equal(200);
     expect(page.html).to.match(new RegExp(`<span class="badge" data-unread\\s*>${unread}</span>`));
@@ -419,5 +419,20 @@ describe('integration: account area (employee self-service)', () => {
     const forged = await browser.post(`${idp.url}/account/notifications/read`, { csrf: 'forged' });
     expect(forged.status).to.equal(403);
     expect(await idp.deps.notifications.unreadCount(u.user.id)).to.equal(1);
+  });
+
+  it('a recovery code spent confirming an account change is audited and told to the user; a code already used says so', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser, page } = await accountSignIn(idp, u);
+    const used = codeAt(u.secret!, idp.clock.now().getTime()); // the step this sign-in just used
+    const reused = await browser.post(`${idp.url}/account/security/recovery-codes`, { csrf: csrfOf(page), code: used });
+    expect(reused.status).to.equal(400);
+    expect(flash(reused)).to.equal('That code was already used. Wait for the next code in your app.');
+    const withRecovery = await browser.post(`${idp.url}/account/security/recovery-codes`, { csrf: csrfOf(page), code: u.recoveryCodes![0]! });
+    expect(withRecovery.status).to.equal(200);
+    const entries = (await idp.deps.audit.list(0, 1000)).filter((e) => e.action === 'recovery-code.used' && e.target === u.user.id);
+    expect(entries).to.have.length(1);
+    const notes = await idp.deps.notifications.list(u.user.id, 20);
+    expect(notes.some((n) => n.kind === 'recovery-code-used')).to.equal(true);
   });
 });

@@ -168,7 +168,7 @@ describe('integration: admin pages', () => {
       expect(entry.details).to.include({ mandatoryBefore: false, mandatory: true, graceDays: 10, sendCodeToNotifications: true });
 
       const audit = await browser.get(`${idp.url}/admin/audit`);
-      expect(textOf(audit.html)).to.contain('policy.changed').and.contain(admin.user.id);
+      expect(textOf(audit.html)).to.contain('policy.changed').and.contain(admin.login);
 
       const off = await browser.post(`${idp.url}/admin/policy`, { csrf, graceDays: '10' });
       expect(off.status).to.equal(200);
@@ -191,6 +191,7 @@ describe('integration: admin pages', () => {
       expect(missing.status).to.equal(400);
       const weird = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'yes', graceDays: '14' });
       expect(weird.status).to.equal(400);
+      expect(flash(weird)).to.equal('This form was not understood. Reload the page and try again.');
       expect(policyView(await policy())).to.deep.equal(before);
       expect(await auditCount()).to.equal(audits);
 
@@ -316,6 +317,38 @@ describe('integration: admin pages', () => {
       expect(userCells(res, u.login)![1]).to.contain('exempt until 30 September 2026');
       expect((await idp.deps.users.findById(u.user.id))!.enforcement.exemptUntil!.toISOString()).to.equal('2026-09-30T23:59:59.999Z');
       expect(await auditOf('user.exempted', u.user.id)).to.include({ actor: admin.user.id });
+    });
+
+    it('an admin cannot exempt their own account, and no date is more than 365 days ahead', async () => {
+      const u = await createUser(idp.deps);
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      const csrf = csrfOf(page);
+      const audits = await auditCount();
+      const own = await browser.post(`${idp.url}/admin/users/${admin.user.id}/exempt`, { csrf, until: '2026-09-30' });
+      expect(own.status).to.equal(400);
+      expect(flash(own)).to.equal('You cannot exempt your own account. Ask another administrator.');
+      const far = new Date(idp.clock.now().getTime() + 366 * DAY_MS).toISOString().slice(0, 10);
+      for (const action of ['extend', 'exempt']) {
+        const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/${action}`, { csrf, until: far });
+        expect(res.status, action).to.equal(400);
+        expect(flash(res), action).to.contain('at most 365 days from today');
+      }
+      expect(await auditCount()).to.equal(audits);
+      expect((await idp.deps.users.findById(admin.user.id))!.enforcement.exemptUntil).to.equal(null);
+    });
+
+    it('a done action redirects (post/redirect/get): reloading the page shows the result and does not run it again', async () => {
+      const u = await createUser(idp.deps);
+      await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+      const { browser, page } = await adminSession(idp, admin, '/admin/users');
+      const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf: csrfOf(page), until: '2026-07-10' });
+      expect(new URL(res.url).pathname).to.equal('/admin/users');
+      expect(notice(res)).to.equal('Deadline extended to 10 July 2026.');
+      const audits = await auditCount();
+      const reloaded = await browser.get(res.url);
+      expect(notice(reloaded)).to.equal(''); // the message was shown once
+      expect(await auditCount()).to.equal(audits);
     });
 
     it('reset: 2FA off, recovery codes gone, fresh deadline of graceDays, user told, audited with the actor', async () => {

@@ -39,7 +39,7 @@ describe('integration: the embedded default (npm start) as a process', function 
     expect(stdout).to.contain(`demo app:  ${demo}`);
     expect(stdout).to.match(/demo admin\s+admin@example\.com \/ \S+/);
     expect(stdout).to.match(/demo employee\s+employee@example\.com \/ \S+/);
-    expect(stdout).to.contain('in memory (embedded default)');
+    expect(stdout).to.contain('stores:    in memory: users and policy, sign-in state, provider sessions and tokens (lost on restart)');
   });
 
   it('answers health, discovery and readiness', async () => {

@@ -291,6 +291,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       const a = await passwordStep(u);
       expect(a.page.url).to.match(/\/two-factor$/);
       expect(textOf(a.page.html)).to.contain('8-digit code from your Notifications');
+      expect(a.page.html, 'an 8-digit code must not be sent after its sixth digit').to.not.contain('data-autosubmit');
       const note = await newest(u);
       const code = String(note.data.code);
       expect(code).to.match(/^\d{8}$/);

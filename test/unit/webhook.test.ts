@@ -40,7 +40,7 @@ describe('notification webhook', () => {
     const t = Number(/t=(\d+)/.exec(signature)![1]);
     expect(signature).to.equal(signWebhook('s'.repeat(32), body, t));
     const json = JSON.parse(body);
-    expect(json).to.include({ kind: 'password-accepted', userId: 'u1', title: 'Your password was just used' });
+    expect(json).to.include({ kind: 'password-accepted', userId: 'u1', title: 'Your password was used to sign in' });
     expect(body).to.not.include('12345678');
     await hook.close();
   });

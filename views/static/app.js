@@ -1,12 +1,14 @@
 // Progressive enhancement only: every page works without it.
+document.querySelectorAll('form[data-confirm]').forEach((f) => f.addEventListener('submit', (e) => { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); }));
 document.querySelectorAll('[data-print]').forEach((el) => el.addEventListener('click', (e) => { e.preventDefault(); window.print(); }));
-document.querySelectorAll('input.code').forEach((el) => el.addEventListener('input', () => {
-  const digits = el.value.replace(/\D/g, '');
-  if (el.dataset.autosubmit !== undefined && (digits.length === 6 || digits.length === 8) && el.form && !el.form.dataset.sent && digits.length === el.value.length) {
-    // Only auto-submit a clean 6-digit code, once.
-    if (digits.length === 6) { el.form.dataset.sent = '1'; el.form.requestSubmit(); }
-  }
-}));
+document.querySelectorAll('input.code').forEach((el) => {
+  // A code is sent once: a second Enter or click would spend a try of the failure budget.
+  el.form?.addEventListener('submit', (e) => { if (el.form.dataset.sent) e.preventDefault(); el.form.dataset.sent = '1'; });
+  el.addEventListener('input', () => {
+    // Only a clean 6-digit code submits itself (pages that also take 8-digit codes don't set data-autosubmit).
+    if (el.dataset.autosubmit !== undefined && /^\d{6}$/.test(el.value) && el.form && !el.form.dataset.sent) el.form.requestSubmit();
+  });
+});
 const unread = document.querySelector('[data-unread]');
 if (unread && window.EventSource) {
   const es = new EventSource('/account/notifications/stream');
