@@ -35,7 +35,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });
   router.get('/security/enable', signedIn, enroll.showEnable);
   router.post('/security/enable', ...post, enroll.confirm('/account/security/enable'));
-  router.get('/security/device', signedIn, async (ctx) => { await ctx.render('account/device', { title: 'My mobile device has changed' }); });
+  router.get('/security/device', signedIn, enroll.showDeviceChange);
   router.post('/security/device', ...post, enroll.startDeviceChange);
   router.get('/security/device/confirm', signedIn, enroll.showDeviceConfirm);
   router.post('/security/device/confirm', ...post, enroll.confirm('/account/security/device/confirm'));

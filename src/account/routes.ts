@@ -1,5 +1,6 @@
 import { DomainError } from '../domain/errors.ts';
-import type { RelyingParty } from '../oidc/relying-party.ts';
+import type { RelyingParty, RpSession } from '../oidc/relying-party.ts';
+import { provedFactorRecently } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -62,6 +63,15 @@ function codeError(kind: string, until?: Date, reused = false): string {
   return "That code didn't match. Check your phone's clock is set automatically and try the current code.";
 }
 
+function recentFactor(session: RpSession): boolean {
+  return provedFactorRecently({ authTimeSeconds: Number(session.claims.auth_time ?? 0), acr: session.claims.acr, stepUpAtMs: session.stepUpAt }, Date.now());
+}
+
+async function renderDevicePage(ctx: Context, error: string | null, status = 200) {
+  await ctx.render('account/device', { title: 'My mobile device has changed', error, needsCode: !recentFactor(accountState(ctx).session) });
+  ctx.status = status;
+}
+
 /** Enable (first enrolment) and device change share one confirm step. */
 export function enrollRoutes(deps: Deps, rp: RelyingParty) {
   return {
@@ -73,9 +83,22 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
       await renderEnroll(deps, rp, ctx, '/account/security/device/confirm', false, null);
     },
+    showDeviceChange: async (ctx: Context) => {
+      if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
+      await renderDevicePage(ctx, null);
+    },
     startDeviceChange: async (ctx: Context) => {
       const { user, session } = accountState(ctx);
       if (!user.twoFactor.enabled) return ctx.redirect('/account');
+      if (!recentFactor(session)) {
+        // An older (or copied) session replaces nobody's authenticator without a current code.
+        const form = parseForm(ctx, codeForm);
+        const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
+        if (verified.kind !== 'ok') {
+          return renderDevicePage(ctx, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
+        }
+        rp.update(ctx, { stepUpAt: Date.now() });
+      }
       const { ref } = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, true);
       rp.update(ctx, { enrollmentRef: ref });
       ctx.status = 303;

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Browser, textOf, type Page } from './browser.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword } from './flow.ts';
 import type { TestInstance } from './instance.ts';
@@ -67,4 +68,21 @@ export async function accountSignOut(idp: TestInstance, browser: Browser, page: 
   const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.html)?.[1];
   if (!action || !xsrf) throw new Error(`no logout form: ${confirm.status} ${confirm.url} ${textOf(confirm.html).slice(0, 300)}`);
   return browser.post(new URL(action, confirm.url).href, { xsrf, logout: 'yes' });
+}
+
+/**
+ * Make this browser's account session look `minutes` older (auth_time and step-up moved back), as
+ * a left-open or copied session would be: re-signed with the instance's cookie key like koa does.
+ */
+export function ageAccountSession(idp: TestInstance, browser: Browser, minutes: number): void {
+  const raw = browser.cookies().get('account.session');
+  if (!raw) throw new Error('no account.session cookie');
+  const session = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { claims: { auth_time?: number }; stepUpAt?: number };
+  session.claims.auth_time = (session.claims.auth_time ?? 0) - minutes * 60;
+  if (session.stepUpAt !== undefined) session.stepUpAt -= minutes * 60_000;
+  const value = Buffer.from(JSON.stringify(session)).toString('base64url');
+  const sig = createHmac('sha1', idp.deps.config.cookieKeys[0]!).update(`account.session=${value}`).digest('base64')
+    .replace(/\/|\+|=/g, (x) => ({ '/': '_', '+': '-', '=': '' })[x]!);
+  browser.cookies().set('account.session', value);
+  browser.cookies().set('account.session.sig', sig);
 }

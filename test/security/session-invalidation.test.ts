@@ -4,7 +4,7 @@ import { resetTwoFactor } from '../../src/auth/admin-actions.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword } from '../helpers/flow.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
-import { accountSignIn, accountSignOut, csrfOf, freshCode, shownKey } from '../helpers/account.ts';
+import { accountSignIn, accountSignOut, ageAccountSession, csrfOf, freshCode, shownKey } from '../helpers/account.ts';
 import { textOf, type Browser } from '../helpers/browser.ts';
 
 /**
@@ -183,5 +183,26 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     expect(change.status).to.equal(401);
     expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
     expect((await other.browser.get(`${idp.url}/account`)).html).to.contain('<h1>Security</h1>');
+  });
+
+  it('an older session must show a current code before it may replace the authenticator (a fresh one need not)', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser } = await accountSignIn(idp, u);
+    ageAccountSession(idp, browser, 11);
+    const intro = await browser.get(`${idp.url}/account/security/device`);
+    expect(intro.status).to.equal(200);
+    expect(intro.html).to.contain('name="code"');
+    const none = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro) });
+    expect(none.status).to.equal(400);
+    const wrong = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro), code: '000000' });
+    expect(wrong.status).to.equal(400);
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
+    const ok = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro), code: freshCode(idp, u.secret!) });
+    expect(new URL(ok.url).pathname).to.equal('/account/security/device/confirm');
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.not.equal(null);
+
+    const fresh = await accountSignIn(idp, u);
+    const freshIntro = await fresh.browser.get(`${idp.url}/account/security/device`);
+    expect(freshIntro.html).to.not.contain('name="code"');
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { signInStillCounts, stepUpStillCounts } from '../../src/domain/session-validity.ts';
+import { signInStillCounts, stepUpStillCounts, provedFactorRecently, RECENT_FACTOR_MS } from '../../src/domain/session-validity.ts';
 
 describe('which sign-ins still count after the user\'s sessions were invalidated', () => {
   const at = new Date(Date.UTC(2026, 10, 25, 12, 0, 0, 400));
@@ -21,5 +21,19 @@ describe('which sign-ins still count after the user\'s sessions were invalidated
     const user = { sessionsValidFrom: at };
     expect(stepUpStillCounts(user, at.getTime() - 1)).to.equal(false);
     expect(stepUpStillCounts(user, at.getTime())).to.equal(true);
+  });
+});
+
+describe('provedFactorRecently (replacing the authenticator)', () => {
+  const now = Date.UTC(2026, 5, 1, 12, 0, 0);
+  const tenMinutes = RECENT_FACTOR_MS;
+  it('a two-step sign-in counts for ten minutes, a password-only one never', () => {
+    expect(provedFactorRecently({ authTimeSeconds: (now - tenMinutes + 1000) / 1000, acr: 'mfa' }, now)).to.equal(true);
+    expect(provedFactorRecently({ authTimeSeconds: (now - tenMinutes) / 1000, acr: 'mfa' }, now)).to.equal(false);
+    expect(provedFactorRecently({ authTimeSeconds: now / 1000, acr: 'pwd' }, now)).to.equal(false);
+  });
+  it('a recent step-up counts even when the sign-in is old', () => {
+    expect(provedFactorRecently({ authTimeSeconds: 0, acr: 'mfa', stepUpAtMs: now - 60_000 }, now)).to.equal(true);
+    expect(provedFactorRecently({ authTimeSeconds: 0, acr: 'mfa', stepUpAtMs: now - tenMinutes }, now)).to.equal(false);
   });
 });
