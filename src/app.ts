@@ -6,7 +6,7 @@ import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { Deps } from './ports/deps.ts';
 import { createProvider } from './oidc/provider.ts';
-import { errorPages } from './http/errors.ts';
+import { errorPages, notFoundPage } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
 import { healthRoutes, Readiness, type ReadinessCheck } from './http/health.ts';
 import { metricsRoute } from './http/metrics-route.ts';
@@ -60,6 +60,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
     ctx.state.adminContact = deps.config.adminContact;
     await next();
   });
+  provider.use(notFoundPage);
   provider.use(staticAssets(VIEWS_DIR));
   provider.use(errorPages(deps.logger, deps.metrics));
   const interactions = interactionRouter({ deps, provider });

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import type { Deps } from '../ports/deps.ts';
-import { DomainError } from '../domain/errors.ts';
 import { formBody, requireForm } from '../http/body.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { requireAccount, requireCsrf } from './session.ts';
@@ -20,10 +19,15 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.use(noStore);
   router.get('/callback', async (ctx) => {
     // Cancelled at the sign-in page, or denied there (deadline passed, account blocked).
-    if (typeof ctx.query.error === 'string') throw new DomainError('sign_in_not_completed', 'You did not finish signing in, so your account page stays closed.', 401);
+    if (typeof ctx.query.error === 'string') {
+      ctx.status = 401;
+      await ctx.render('error', { title: 'Sign-in cancelled', message: 'You did not finish signing in, so your account page stays closed.', code: 'sign_in_not_completed', detail: '', retry: '/account' });
+      ctx.status = 401;
+      return;
+    }
     ctx.redirect(await rp.finishLogin(ctx));
   });
-  router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', appName: null }); });
+  router.get('/signed-out', async (ctx) => { await ctx.render('logged-out', { title: 'Signed out', appName: 'your account page', again: '/account' }); });
 
   const signedIn = requireAccount(deps, rp);
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;

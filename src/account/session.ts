@@ -20,7 +20,7 @@ export function accountClient(config: AppConfig): ClientConfig {
   return {
     client_id: ACCOUNT_CLIENT_ID,
     client_secret: accountClientSecret(config),
-    client_name: 'Your account',
+    client_name: 'your account page',
     redirect_uris: [`${config.issuer}/account/callback`],
     post_logout_redirect_uris: [`${config.issuer}/account/signed-out`],
     grant_types: ['authorization_code'],

@@ -19,6 +19,14 @@ async function respond(ctx: Context, status: number, title: string, message: str
   ctx.status = status;
 }
 
+/** Anything no route answered: our page (or JSON), not koa's bare "Not Found". */
+export async function notFoundPage(ctx: Context, next: Next): Promise<void> {
+  await next();
+  if (ctx.status === 404 && ctx.body === undefined && !ctx.headerSent) {
+    await respond(ctx, 404, 'Page not found', 'There is no page at this address. Check the link, or go to your account page.', 'not_found');
+  }
+}
+
 /**
  * Error boundary for our own routes. A store outage fails closed with a 503 page (no factor is
  * ever skipped); an expired or foreign interaction is a 400; internals are never shown.
@@ -38,7 +46,7 @@ export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> 
         return respond(ctx, err.status, 'Something is not right', err.message, err.code);
       }
       if (err instanceof oidcErrors.SessionNotFound || err instanceof oidcErrors.InvalidRequest) {
-        return respond(ctx, 400, 'Sign-in expired', 'This sign-in page has expired or was opened in another browser. Go back to the application and sign in again.', 'interaction_expired');
+        return respond(ctx, 400, 'Sign-in expired', 'This sign-in page has expired or was opened in another browser. Go back to the application and sign in again. If you had already finished signing in, just reload the application.', 'interaction_expired');
       }
       const status = (err as { status?: number }).status;
       if (status && status >= 400 && status < 500) {

@@ -54,6 +54,16 @@ describe('HTTP surface (supertest)', () => {
     expect(html.text).to.not.match(/at .*\.ts:\d+|node_modules/);
   });
 
+  it('an unknown address gets our "Page not found" page (or JSON), not a bare "Not Found"', async () => {
+    const html = await request(idp.url).get('/no-such-page').set('accept', 'text/html');
+    expect(html.status).to.equal(404);
+    expect(html.text).to.contain('<h1>Page not found</h1>').and.contain('<html lang="en"');
+    const json = await request(idp.url).get('/account/no-such-page/x').set('accept', 'application/json');
+    expect(json.status).to.equal(404);
+    expect(json.body).to.deep.equal({ error: 'not_found', error_description: 'There is no page at this address. Check the link, or go to your account page.' });
+    expect((await request(idp.url).get('/.well-known/openid-configuration')).status).to.equal(200);
+  });
+
   it('health, readiness and a token-protected metrics endpoint', async () => {
     await http.get('/healthz').expect(200, { status: 'ok' });
     const ready = await http.get('/readyz').expect(200);
