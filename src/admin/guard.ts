@@ -1,6 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { accountState } from '../account/session.ts';
+import { stepUpStillCounts } from '../domain/session-validity.ts';
 
 /**
  * Admin pages: an admin whose own account has 2FA, in a session that was signed in with it.
@@ -19,7 +20,9 @@ export function requireAdmin(rp: RelyingParty) {
       ctx.status = 403;
       return;
     }
-    if (session.claims.acr !== 'mfa') {
+    // Signed in with two steps, or proved a current code in this session since (e.g. just enabled 2FA).
+    const provedSecondFactor = session.claims.acr === 'mfa' || (session.stepUpAt !== undefined && stepUpStillCounts(user, session.stepUpAt));
+    if (!provedSecondFactor) {
       if (ctx.method !== 'GET') {
         ctx.status = 403;
         await ctx.render('error', { title: 'Sign in again', message: 'Sign in again with two-step sign-in to use the admin pages.', code: 'step_up_required', detail: '' });

@@ -8,7 +8,7 @@ import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { createUser, enrolDirectly, type TestUser } from '../helpers/users.ts';
 import { Browser, textOf, type Page } from '../helpers/browser.ts';
 import { interactionUrl } from '../helpers/flow.ts';
-import { accountSignIn, csrfOf, flash, freshCode } from '../helpers/account.ts';
+import { accountSignIn, csrfOf, flash, freshCode, shownKey } from '../helpers/account.ts';
 import { adminSession, adminSignIn, userCells, userRow } from '../helpers/admin.ts';
 
 const START = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -108,6 +108,24 @@ describe('integration: admin pages', () => {
       let refused: unknown = null;
       try { await changePolicy(idp.deps, emp.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false }); } catch (err) { refused = err; }
       expect((refused as DomainError).message).to.equal('Only administrators can change the policy.');
+    });
+
+    it('an admin who has just enabled 2FA in this session goes straight to the admin pages (no second sign-in)', async () => {
+      const late = await createUser(idp.deps, { role: 'admin' });
+      try {
+        const { browser } = await accountSignIn(idp, late);
+        const needs = await browser.get(`${idp.url}/admin`);
+        expect(needs.status).to.equal(403);
+        const enable = await browser.get(`${idp.url}/account/security/enable`);
+        const key = shownKey(enable).key;
+        await browser.post(`${idp.url}/account/security/enable`, { csrf: csrfOf(enable), code: freshCode(idp, key) });
+        const admin = await browser.get(`${idp.url}/admin`);
+        expect(admin.status).to.equal(200);
+        expect(new URL(admin.url).pathname).to.equal('/admin');
+        expect(h1(admin)).to.equal('Two-factor authentication');
+      } finally {
+        await idp.deps.users.setActive(late.user.id, false);
+      }
     });
 
     it('an admin whose session was made with the password alone is sent to sign in again with acr_values=mfa; a POST is refused', async () => {
