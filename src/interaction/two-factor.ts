@@ -8,6 +8,7 @@ import { field, parseForm } from '../http/body.ts';
 import { formatDateTime } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
+import { secondFactorKey } from '../auth/limits.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1) });
 
@@ -64,7 +65,11 @@ async function renderCodePage(ctx: Context, state: SignInState, error: string | 
 export function showTwoFactor(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await requireEnrolled(ctx, step);
-    if (state) await renderCodePage(ctx, state, null, null, 200);
+    if (!state) return;
+    // Already paused (wrong codes elsewhere): say so now, not after the user has typed a code.
+    const lockedUntil = await step.deps.limiter.lockedUntil(secondFactorKey(state.user.id), step.deps.clock.now().getTime());
+    if (lockedUntil) return renderLocked(ctx, step, new Date(lockedUntil));
+    await renderCodePage(ctx, state, null, null, 200);
   };
 }
 

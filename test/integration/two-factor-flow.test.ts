@@ -110,6 +110,10 @@ describe('integration: TOTP second factor at sign-in', () => {
     expect(textOf(right.html)).to.contain('Too many');
     const notes = await idp.deps.notifications.list(u.user.id, 50);
     expect(notes.some((n) => n.kind === 'second-factor-locked')).to.equal(true);
+    const during = await atCodePage(idp, u); // a new sign-in is told at once, before typing a code
+    expect(during.page.status).to.equal(429);
+    expect(textOf(during.page.html)).to.contain('Too many wrong codes were entered for this account');
+    expect(during.page.html).to.not.contain('name="code"');
     idp.clock.advance(16 * 60_000);
     const later = await atCodePage(idp, u);
     const ok = await submitCode(idp, later.s, codeAt(u.secret!, idp.clock.now().getTime()));
