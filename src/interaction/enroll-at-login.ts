@@ -3,7 +3,7 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { confirmEnrollment, pendingEnrollment } from '../auth/enrollment.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime } from '../http/format.ts';
+import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
@@ -77,7 +77,7 @@ export function submitEnroll(step: StepDeps) {
       });
       return;
     }
-    if (outcome.kind === 'locked') return renderEnroll(ctx, step, state, `Too many wrong codes. Try again after ${formatDateTime(outcome.until)}.`, 429);
+    if (outcome.kind === 'locked') return renderEnroll(ctx, step, state, `Too many wrong codes. Try again ${formatSoon(outcome.until, step.deps.clock.now())}.`, 429);
     if (outcome.kind === 'no-pending') return renderEnroll(ctx, step, state, 'Setup was restarted elsewhere. Scan the new QR code below.', 409);
     const message = outcome.kind === 'malformed' ? 'Enter the 6-digit code shown in your authenticator app.'
       : outcome.kind === 'wrong' && outcome.driftSteps !== null ? "That code didn't match. Your phone's clock seems to be off: set it to update automatically, then try again."

@@ -3,7 +3,7 @@ import { isBusyRefusal } from '../ports/attempt-limiter.ts';
 import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime } from '../http/format.ts';
+import { formatSoon } from '../http/format.ts';
 import { loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
@@ -56,7 +56,7 @@ export function submitLogin(step: StepDeps) {
       case 'locked':
         return renderLogin(ctx, details.uid, client, form.login, isBusyRefusal(outcome.until, step.deps.clock.now())
           ? 'Several sign-ins for this account are being checked right now. Try again in a moment.'
-          : `Too many failed attempts. Try again after ${formatDateTime(outcome.until)}.`, 429);
+          : `Too many failed attempts. Try again ${formatSoon(outcome.until, step.deps.clock.now())}.`, 429);
       case 'inactive':
         return renderLogin(ctx, details.uid, client, form.login, `This account is disabled. Ask ${step.deps.config.adminContact}.`, 403);
       case 'accepted': {

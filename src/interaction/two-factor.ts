@@ -5,7 +5,7 @@ import { useRecoveryCode } from '../auth/recovery.ts';
 import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
 import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime } from '../http/format.ts';
+import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import { secondFactorKey } from '../auth/limits.ts';
@@ -31,7 +31,7 @@ async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<
     title: 'Too many attempts',
     uid: ctx.params.uid,
     message: busy ? 'Several codes for this account are being checked at this moment.' : 'Too many wrong codes were entered for this account.',
-    untilText: formatDateTime(until),
+    untilText: formatSoon(until, step.deps.clock.now()),
     adminContact: step.deps.config.adminContact,
   });
   ctx.status = 429;
