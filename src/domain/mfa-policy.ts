@@ -44,9 +44,9 @@ export function canDisableTwoFactor(input: { user: User; policy: Policy; otherAd
   if (!input.user.twoFactor.enabled) return { ok: false, reason: 'Two-step verification is not enabled.' };
   if (input.policy.mandatory) {
     if (input.user.role === 'admin' && input.otherAdminsWithTwoFactor === 0) {
-      return { ok: false, reason: 'You are the last administrator with two-step verification, and the policy makes it mandatory.' };
+      return { ok: false, reason: 'You are the last administrator with two-step sign-in, and the policy makes it mandatory.' };
     }
-    return { ok: false, reason: 'Your administrator requires two-step verification for every account, so it cannot be turned off.' };
+    return { ok: false, reason: 'Your administrator requires two-step sign-in for every account, so it cannot be turned off.' };
   }
   return { ok: true };
 }
@@ -55,7 +55,7 @@ export function canDisableTwoFactor(input: { user: User; policy: Policy; otherAd
 export function canMakeMandatory(admin: User): Permission {
   if (admin.role !== 'admin') return { ok: false, reason: 'Only administrators can change the policy.' };
   if (!admin.twoFactor.enabled) {
-    return { ok: false, reason: 'Enable two-step verification on your own account before making it mandatory for everyone.' };
+    return { ok: false, reason: 'Enable two-step sign-in on your own account before making it mandatory for everyone.' };
   }
   return { ok: true };
 }

@@ -15,7 +15,7 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   if (next.kind === 'deny') throw new DomainError('sign_in_denied', 'Sign-in is not allowed for this account.', 403);
   const passwordOnlyAllowed = next.kind === 'finish-password-only' || next.kind === 'enroll-offer';
   if (!passed.includes('pwd') || (!passwordOnlyAllowed && !hasSecondFactor(passed))) {
-    throw new DomainError('second_factor_required', 'Two-step verification is required to finish signing in.', 403);
+    throw new DomainError('second_factor_required', 'Two-step sign-in is required: enter a code to finish signing in.', 403);
   }
   // Both must succeed before the provider hears of the sign-in; neither depends on the other.
   await Promise.all([deps.challenges.delete(challenge.uid), deps.users.recordSignIn(user.id, deps.clock.now())]);

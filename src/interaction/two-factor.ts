@@ -58,7 +58,7 @@ async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInStat
 }
 
 async function renderCodePage(ctx: Context, state: SignInState, error: string | null, hint: string | null, status: number) {
-  await ctx.render('interaction/two-factor', { title: 'Two-step verification', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
+  await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
   ctx.status = status;
 }
 

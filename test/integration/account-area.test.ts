@@ -268,7 +268,7 @@ describe('integration: account area (employee self-service)', () => {
 
     const page = await browser.get(`${idp.url}/account/security/disable`);
     expect(page.status).to.equal(403);
-    expect(flash(page)).to.contain('Your administrator requires two-step verification for every account, so it cannot be turned off.');
+    expect(flash(page)).to.contain('Your administrator requires two-step sign-in for every account, so it cannot be turned off.');
     expect(page.html).to.not.contain('name="code"');
 
     const post = await browser.post(`${idp.url}/account/security/disable`, { csrf, code: freshCode(idp, u.secret!) });

@@ -134,7 +134,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     const emp = await createUser(idp.deps);
     const before = await policy();
     const refused = await cli(idp, 'set-policy', { as: plain.login, mandatory: 'true', 'grace-days': '7' });
-    expectRefused(refused, 'Enable two-step verification on your own account before making it mandatory for everyone.');
+    expectRefused(refused, 'Enable two-step sign-in on your own account before making it mandatory for everyone.');
     expect((refused.error as DomainError).status).to.equal(403);
     expectRefused(await cli(idp, 'set-policy', { as: emp.login, mandatory: 'true' }), `${emp.login} is not an admin.`);
     expectRefused(await cli(idp, 'set-policy', { mandatory: 'true' }), '--as is required.');

@@ -79,7 +79,7 @@ describe('integration: admin pages', () => {
         expect(refused).to.be.instanceOf(DomainError);
         expect((refused as DomainError).status).to.equal(403);
         expect((refused as DomainError).code).to.equal('admin_needs_2fa');
-        expect((refused as DomainError).message).to.equal('Enable two-step verification on your own account before making it mandatory for everyone.');
+        expect((refused as DomainError).message).to.equal('Enable two-step sign-in on your own account before making it mandatory for everyone.');
         expect(policyView(await policy())).to.deep.equal(before);
         expect(await auditCount()).to.equal(auditsBefore);
       } finally {
@@ -461,7 +461,7 @@ describe('integration: last-admin protection', () => {
     const { browser } = await accountSignIn(idp, admin);
     const show = await browser.get(`${idp.url}/account/security/disable`);
     expect(show.status).to.equal(403);
-    const lastAdmin = 'You are the last administrator with two-step verification, and the policy makes it mandatory.';
+    const lastAdmin = 'You are the last administrator with two-step sign-in, and the policy makes it mandatory.';
     expect(textOf(show.html)).to.contain(lastAdmin);
     const post = await browser.post(`${idp.url}/account/security/disable`, { csrf: csrfOf(show), code: freshCode(idp, admin.secret!) });
     expect(post.status).to.equal(403);

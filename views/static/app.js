@@ -12,5 +12,9 @@ document.querySelectorAll('input.code').forEach((el) => {
 const unread = document.querySelector('[data-unread]');
 if (unread && window.EventSource) {
   const es = new EventSource('/account/notifications/stream');
-  es.addEventListener('unread', (e) => { unread.textContent = e.data; unread.hidden = e.data === '0'; });
+  const news = document.getElementById('live-news');
+  es.addEventListener('unread', (e) => {
+    if (news && Number(e.data) > Number(unread.textContent)) news.hidden = false;
+    unread.textContent = e.data; unread.hidden = e.data === '0';
+  });
 }
