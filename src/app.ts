@@ -57,6 +57,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
     const render = ctx.render.bind(ctx);
     ctx.render = (view: string, locals?: object) => render(view.endsWith('.ejs') ? view : `${view}.ejs`, locals);
     ctx.state.productName = deps.config.productName;
+    ctx.state.path = ctx.path; // navigation marks the current page (aria-current)
     ctx.state.adminContact = deps.config.adminContact;
     await next();
   });
