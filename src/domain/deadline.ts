@@ -27,9 +27,14 @@ export function setupDueBy(user: User, policy: Policy): Date | null {
   return deadline && exempt && exempt > deadline ? exempt : deadline;
 }
 
-/** Whole days left, rounded up: 1 hour left reads "1 day left"; 0 once it has passed. */
+/**
+ * Days left as a calendar reads (UTC): a deadline at the end of 20 December, seen on 30 November,
+ * is 20 days away. At least 1 while the deadline is still ahead (even later today); 0 once passed.
+ */
 export function daysLeft(deadline: Date, now: Date): number {
-  return Math.max(0, Math.ceil((deadline.getTime() - now.getTime()) / DAY_MS));
+  if (deadline <= now) return 0;
+  const calendarDay = (d: Date) => Math.floor(d.getTime() / DAY_MS);
+  return Math.max(1, calendarDay(deadline) - calendarDay(now));
 }
 
 export function isExempt(user: User, now: Date): boolean {

@@ -401,7 +401,7 @@ describe('integration: account area (employee self-service)', () => {
     const page = await browser.get(`${idp.url}/account/notifications`);
     expect(page.status).to.equal(200);
     expect(page.html).to.match(new RegExp(`<span class="badge" data-unread\\s*>${unread}</span>`));
-    const titles = [...page.html.matchAll(/<li class="[^"]*"><strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
+    const titles = [...page.html.matchAll(/<li class="[^"]*">(?:<span class="visually-hidden">Unread: <\/span>)?<strong>([^<]+)<\/strong>/g)].map((m) => m[1]);
     expect(titles.slice(0, 3)).to.deep.equal(['New authenticator device confirmed', 'New recovery codes generated', 'Two-step sign-in turned on']);
     expect(titles).to.not.include('Two-step sign-in turned off');
     expect(page.html.match(/<li class="unread">/g)).to.have.length(unread);

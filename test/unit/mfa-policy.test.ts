@@ -89,8 +89,11 @@ describe('amr / acr and countdown', () => {
     expect(signInResult(['pwd', 'recovery_code'])).to.deep.equal({ amr: ['pwd', 'recovery_code', 'mfa'], acr: 'mfa' });
     expect(signInResult(['otp']).acr).to.equal('pwd');
   });
-  it('days left rounds up and reminders fire at 7 and 1 days', () => {
+  it('days left counts calendar days (at least 1 while ahead) and reminders fire at 7 and 1 days', () => {
     expect(daysLeft(at(14), start)).to.equal(14);
+    // An admin's "extend to 20 December" is the end of that day: seen on 30 November it is 20 days, not 21.
+    expect(daysLeft(new Date('2026-12-20T23:59:59.999Z'), new Date('2026-11-30T14:00:00Z'))).to.equal(20);
+    expect(daysLeft(new Date('2026-12-20T23:59:59.999Z'), new Date('2026-12-20T08:00:00Z'))).to.equal(1);
     expect(daysLeft(at(14), new Date(at(14).getTime() - 3600_000))).to.equal(1);
     expect(daysLeft(at(14), at(15))).to.equal(0);
     expect(reminderDue(at(14), at(7))).to.equal(7);

@@ -16,5 +16,7 @@ if (unread && window.EventSource) {
   es.addEventListener('unread', (e) => {
     if (news && Number(e.data) > Number(unread.textContent)) news.hidden = false;
     unread.textContent = e.data; unread.hidden = e.data === '0';
+    const label = document.querySelector('[data-unread-label]');
+    if (label) label.hidden = unread.hidden;
   });
 }
