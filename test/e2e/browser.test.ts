@@ -155,6 +155,10 @@ describe('e2e: real browser (Chromium)', function () {
     expect(codes.length).to.be.greaterThan(5);
     await noHorizontalScroll(page, 'recovery codes page');
     await shot(page, '05-recovery-codes');
+    await page.emulateMedia({ media: 'print' }); // the printed sheet says whose codes these are
+    expect(await page.locator('.printonly').innerText()).to.match(/recovery codes for \S+@/);
+    expect(await page.getByRole('button', { name: 'Print' }).isVisible()).to.equal(false);
+    await page.emulateMedia({ media: 'screen' });
     await Promise.all([page.waitForURL((u) => u.host === new URL(demoUrl).host || /\/interaction\//.test(u.pathname)), page.getByRole('button', { name: 'Done' }).click()]);
 
     // A third-party app: the provider may ask for consent first.
@@ -225,6 +229,14 @@ describe('e2e: real browser (Chromium)', function () {
     expect(await page.locator('#graceDays').inputValue()).to.equal('30');
     await shot(page, '12-admin-settings-saved');
     expect((await currentPolicy(idp.deps)).graceDays).to.equal(30);
+
+    // The admin tables scroll inside their own region on a phone; the page itself does not.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of ['/admin/users', '/admin/audit']) {
+      await page.goto(`${idp.url}${path}`);
+      await noHorizontalScroll(page, path);
+      await shot(page, `13-admin-${path.split('/').pop()}-390`);
+    }
   });
 
   it('loaded nothing from outside: every request went to the provider or the demo app', () => {
