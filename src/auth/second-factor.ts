@@ -9,7 +9,7 @@ import { audit, notifyUser } from './notify.ts';
 export type CodeOutcome =
   | { kind: 'ok'; method: AuthMethod }
   | { kind: 'malformed' }
-  | { kind: 'wrong'; driftSteps: number | null; reused: boolean }
+  | { kind: 'wrong'; driftSteps: number | null; reused: boolean; triesLeft?: number; lockMinutes?: number }
   | { kind: 'locked'; until: Date };
 
 /** A TOTP step stays claimed long enough to outlive the ±1 window. */
@@ -35,6 +35,10 @@ export async function withinFailureBudget(
     return outcome;
   }
   const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
+  if (!lockedUntil && outcome.kind === 'wrong') {
+    // The attempt number counts failures and attempts in flight: with parallel tries it is an estimate.
+    return { ...outcome, triesLeft: Math.max(0, rule.maxFailures - slot.attempt), lockMinutes: Math.round(rule.lockMs / 60_000) };
+  }
   if (lockedUntil) {
     const until = new Date(lockedUntil);
     await audit(deps, 'system', 'second-factor.locked', userId, { until: until.toISOString() });

@@ -19,10 +19,17 @@ function clockHint(driftSteps: number | null): string | null {
   return `Your phone's clock seems to be about ${minutes} minute${minutes === 1 ? '' : 's'} behind. Set it to update automatically, then try a new code.`;
 }
 
+/** Said only when few tries are left: " 2 tries left before codes are paused for 15 minutes." */
+function triesLeftText(outcome: CodeOutcome): string {
+  if (outcome.kind !== 'wrong' || outcome.triesLeft === undefined || outcome.triesLeft > 3) return '';
+  const n = outcome.triesLeft;
+  return ` ${n} ${n === 1 ? 'try' : 'tries'} left before codes for your account are paused for ${outcome.lockMinutes} minutes.`;
+}
+
 function failureMessage(outcome: CodeOutcome): string {
   if (outcome.kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
-  if (outcome.kind === 'wrong' && outcome.reused) return 'That code was already used. Wait for the next code in your app.';
-  return "That code didn't work. Check the code and try again.";
+  if (outcome.kind === 'wrong' && outcome.reused) return `That code was already used. Wait for the next code in your app.${triesLeftText(outcome)}`;
+  return `That code didn't work. Check the code and try again.${triesLeftText(outcome)}`;
 }
 
 async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<void> {

@@ -96,6 +96,19 @@ describe('integration: TOTP second factor at sign-in', () => {
     expect(results.filter((r) => r.stoppedAt)).to.have.length(1);
   });
 
+  it('wrong codes say how many tries are left once only a few are', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { s } = await atCodePage(idp, u);
+    const wrong = codeAt(u.secret!, idp.clock.now().getTime() + 10 * 60_000);
+    const messages: string[] = [];
+    for (let i = 0; i < 4; i++) messages.push(textOf((await submitCode(idp, s, wrong)).html));
+    expect(messages[0]).to.not.contain('left before');
+    expect(messages[1]).to.contain('3 tries left before codes for your account are paused for 15 minutes.');
+    expect(messages[3]).to.contain('1 try left before codes for your account are paused for 15 minutes.');
+    const fifth = await submitCode(idp, s, wrong);
+    expect(fifth.status).to.equal(429);
+  });
+
   it('200 parallel wrong codes: at most 5 failures are accepted, then even the right code waits for the lock to end', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const sessions = await codePages(idp, u, 20);
