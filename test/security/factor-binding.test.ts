@@ -1,8 +1,7 @@
-import { secondFactorKey } from '../../src/auth/limits.ts';
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { hashNotificationCode } from '../../src/auth/password-login.ts';
-import { notificationCodeKey } from '../../src/auth/limits.ts';
+import { notificationCodeKey, secondFactorKey } from '../../src/auth/limits.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword } from '../helpers/flow.ts';
 import { codeAt, createUser, enrolDirectly } from '../helpers/users.ts';
