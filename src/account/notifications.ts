@@ -66,6 +66,7 @@ export function notificationRoutes(deps: Deps, readiness: Readiness) {
         try {
           const user = await deps.users.findById(userId);
           if (!user || !user.active || session.expiresAt <= Date.now() || !sessionStillCounts(user, session)) return stop();
+          if (!session.sid || !(await deps.accountSessions.isOpen(session.sid))) return stop(); // signed out meanwhile
           const count = await deps.notifications.unreadCount(userId);
           if (count !== last && !stopped) out.write(`event: unread\ndata: ${count}\n\n`);
           last = count;

@@ -4,7 +4,7 @@ import { provedFactorRecently } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { confirmEnrollment, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
+import { confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
 import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
@@ -37,6 +37,12 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
 
 async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
   const { user, session } = accountState(ctx);
+  if (user.twoFactor.enabled && !restart && !hasOwnPending(user, session.enrollmentRef ?? null, deps.clock.now())) {
+    // A new phone's secret is only ever made by startDeviceChange, which asks for a recent factor.
+    ctx.status = 303;
+    ctx.redirect('/account/security/device');
+    return;
+  }
   const view = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, restart);
   if (view.ref !== session.enrollmentRef) rp.update(ctx, { enrollmentRef: view.ref });
   await ctx.render('interaction/enroll', {
@@ -93,7 +99,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       if (!recentFactor(session)) {
         // An older (or copied) session replaces nobody's authenticator without a current code.
         const form = parseForm(ctx, codeForm);
-        const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
+        const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
         if (verified.kind !== 'ok') {
           return renderDevicePage(ctx, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
         }
@@ -139,7 +145,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
     regenerate: async (ctx: Context) => {
       const { user } = accountState(ctx);
       const form = parseForm(ctx, codeForm);
-      const verified = form ? await verifyCurrentFactor(deps, user, form.code) : { kind: 'malformed' as const };
+      const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
       if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
       const codes = await regenerateRecoveryCodes(deps, user.id);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
@@ -152,7 +158,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
     },
     disable: async (ctx: Context) => {
       const form = parseForm(ctx, codeForm);
-      const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code) : { kind: 'malformed' as const };
+      const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code, ctx.ip) : { kind: 'malformed' as const };
       if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
       if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined, outcome.kind === 'wrong' && 'reused' in outcome && outcome.reused), outcome.kind === 'locked' ? 429 : 400);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code

@@ -55,7 +55,8 @@ const MAX_AHEAD_DAYS = 365;
 function assertDateInRange(deps: Deps, until: Date, what: string): void {
   const now = deps.clock.now().getTime();
   if (until.getTime() <= now) throw new DomainError('date_in_past', `${what} must be in the future.`, 400);
-  if (until.getTime() > now + MAX_AHEAD_DAYS * DAY_MS) throw new DomainError('date_too_far', `${what} can be at most ${MAX_AHEAD_DAYS} days from today.`, 400);
+  const lastAllowedDay = Math.floor(now / DAY_MS) + MAX_AHEAD_DAYS; // dates are whole UTC days
+  if (Math.floor(until.getTime() / DAY_MS) > lastAllowedDay) throw new DomainError('date_too_far', `${what} can be at most ${MAX_AHEAD_DAYS} days from today.`, 400);
 }
 
 async function target(deps: Deps, userId: string): Promise<User> {
@@ -67,6 +68,7 @@ async function target(deps: Deps, userId: string): Promise<User> {
 export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date, via?: string): Promise<void> {
   assertAdmin(admin);
   const user = await target(deps, userId);
+  if (admin.id === user.id) throw new DomainError('own_account', 'You cannot extend your own deadline. Ask another administrator.', 400);
   assertDateInRange(deps, until, 'The new deadline');
   await deps.users.setEnforcement(user.id, { deadline: until });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
@@ -74,9 +76,10 @@ export async function extendDeadline(deps: Deps, admin: User, userId: string, un
 
 export async function exemptUntil(deps: Deps, admin: User, userId: string, until: Date | null, via?: string): Promise<void> {
   assertAdmin(admin);
-  // Exempting yourself from a rule you enforce needs a second administrator.
-  if (admin.id === userId && until) throw new DomainError('own_account', 'You cannot exempt your own account. Ask another administrator.', 400);
   const user = await target(deps, userId);
+  // Exempting yourself from a rule you enforce needs a second administrator (compared after the
+  // lookup: a store may accept other spellings of the same id).
+  if (admin.id === user.id && until) throw new DomainError('own_account', 'You cannot exempt your own account. Ask another administrator.', 400);
   if (until) assertDateInRange(deps, until, 'The end of the exemption');
   await deps.users.setEnforcement(user.id, { exemptUntil: until });
   await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null, ...origin(via) });
@@ -85,9 +88,9 @@ export async function exemptUntil(deps: Deps, admin: User, userId: string, until
 /** Lost phone and no codes: 2FA off, failures forgotten, a fresh set time to enrol again. */
 export async function resetTwoFactor(deps: Deps, admin: User, userId: string, via?: string): Promise<void> {
   assertAdmin(admin);
-  // Own account: turning 2FA off goes through Security (a current code, the last-admin rule).
-  if (admin.id === userId) throw new DomainError('own_account', 'You cannot reset your own two-step sign-in here. Use Account › Security.', 400);
   const user = await target(deps, userId);
+  // Own account: turning 2FA off goes through Security (a current code, the last-admin rule).
+  if (admin.id === user.id) throw new DomainError('own_account', 'You cannot reset your own two-step sign-in here. Use Account › Security.', 400);
   const policy = await currentPolicy(deps);
   await deps.users.disableTwoFactor(user.id);
   await invalidateSessions(deps, user.id); // a lost phone may be a stolen one, signed in

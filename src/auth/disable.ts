@@ -14,11 +14,11 @@ export async function otherAdminsWithTwoFactor(deps: Deps, userId: string): Prom
 }
 
 /** Turn 2FA off, where policy allows, after a current code. */
-export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: string): Promise<DisableOutcome> {
+export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: string, ip: string | null = null): Promise<DisableOutcome> {
   const policy = await currentPolicy(deps);
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
   if (!allowed.ok) return { kind: 'refused', reason: allowed.reason };
-  const verified = await verifyCurrentFactor(deps, user, rawCode);
+  const verified = await verifyCurrentFactor(deps, user, rawCode, ip);
   if (verified.kind !== 'ok') return verified;
   await deps.users.disableTwoFactor(user.id);
   await invalidateSessions(deps, user.id);

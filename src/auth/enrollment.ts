@@ -53,15 +53,21 @@ function view(deps: Deps, user: User, secretBase32: string): EnrollmentView {
  */
 export async function pendingEnrollment(deps: Deps, user: User, ownRef: string | null, restart = false): Promise<PendingEnrollment> {
   const now = deps.clock.now();
-  const { pendingSecret, pendingSince } = user.twoFactor;
-  const own = Boolean(ownRef && pendingSecret && enrollmentRef(pendingSecret) === ownRef);
-  if (!restart && own && pendingSince && now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS) {
+  const { pendingSecret } = user.twoFactor;
+  if (!restart && hasOwnPending(user, ownRef, now)) {
     return { ...view(deps, user, deps.secrets.open(pendingSecret!)), ref: ownRef! };
   }
   const secretBase32 = newTotpSecret(deps.random);
   const sealed = deps.secrets.seal(secretBase32);
   await deps.users.setPendingSecret(user.id, sealed, now);
   return { ...view(deps, user, secretBase32), ref: enrollmentRef(sealed) };
+}
+
+/** Whether this session (by its ref) has a recent pending secret of its own to show or confirm. */
+export function hasOwnPending(user: User, ownRef: string | null, now: Date): boolean {
+  const { pendingSecret, pendingSince } = user.twoFactor;
+  if (!ownRef || !pendingSecret || !pendingSince || enrollmentRef(pendingSecret) !== ownRef) return false;
+  return now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS;
 }
 
 export async function newRecoveryCodes(deps: Deps): Promise<{ codes: string[]; hashes: string[] }> {

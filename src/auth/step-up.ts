@@ -9,7 +9,7 @@ import { checkTotp, withinFailureBudget, type CodeOutcome } from './second-facto
  * Sensitive account changes (disable, new recovery codes) ask for a current code again, from the
  * app or a recovery code, inside the same failure budget as sign-in.
  */
-export async function verifyCurrentFactor(deps: Deps, user: User, rawCode: string): Promise<CodeOutcome> {
+export async function verifyCurrentFactor(deps: Deps, user: User, rawCode: string, ip: string | null = null): Promise<CodeOutcome> {
   const secret = user.twoFactor.secret;
   if (!user.twoFactor.enabled || !secret) return { kind: 'malformed' };
   const totp = normaliseCode(rawCode);
@@ -20,6 +20,6 @@ export async function verifyCurrentFactor(deps: Deps, user: User, rawCode: strin
     const used = await deps.users.consumeRecoveryCode(user.id, hashRecoveryCode(recovery!, deps.config.recoveryCodePepper), deps.clock.now());
     return used ? { kind: 'ok', method: 'recovery_code' } : { kind: 'wrong', driftSteps: null, reused: false };
   });
-  if (outcome.kind === 'ok' && outcome.method === 'recovery_code') await recoveryCodeUsed(deps, user.id, null);
+  if (outcome.kind === 'ok' && outcome.method === 'recovery_code') await recoveryCodeUsed(deps, user.id, ip);
   return outcome;
 }

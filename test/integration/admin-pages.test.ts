@@ -346,13 +346,20 @@ describe('integration: admin pages', () => {
       const own = await browser.post(`${idp.url}/admin/users/${admin.user.id}/exempt`, { csrf, until: '2026-09-30' });
       expect(own.status).to.equal(400);
       expect(flash(own)).to.equal('You cannot exempt your own account. Ask another administrator.');
+      const ownDeadline = await browser.post(`${idp.url}/admin/users/${admin.user.id}/extend`, { csrf, until: '2026-09-30' });
+      expect(ownDeadline.status).to.equal(400);
+      expect(flash(ownDeadline)).to.equal('You cannot extend your own deadline. Ask another administrator.');
+      // The limit counts days: the last day allowed is 365 days from today.
+      const lastDay = new Date(idp.clock.now().getTime() + 365 * DAY_MS).toISOString().slice(0, 10);
+      const atLimit = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: lastDay });
+      expect(atLimit.status).to.equal(200);
       const far = new Date(idp.clock.now().getTime() + 366 * DAY_MS).toISOString().slice(0, 10);
       for (const action of ['extend', 'exempt']) {
         const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/${action}`, { csrf, until: far });
         expect(res.status, action).to.equal(400);
         expect(flash(res), action).to.contain('at most 365 days from today');
       }
-      expect(await auditCount()).to.equal(audits);
+      expect(await auditCount()).to.equal(audits + 1); // only the extension at the limit
       expect((await idp.deps.users.findById(admin.user.id))!.enforcement.exemptUntil).to.equal(null);
     });
 

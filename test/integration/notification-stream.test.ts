@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { createUser } from '../helpers/users.ts';
-import { accountSignIn } from '../helpers/account.ts';
+import { accountSignIn, accountSignOut } from '../helpers/account.ts';
 import type { Browser } from '../helpers/browser.ts';
 
 const cookieHeader = (browser: Browser) => [...browser.cookies()].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -28,6 +28,17 @@ describe('integration: the notifications event stream', function () {
   let idp: TestInstance;
   before(async () => { idp = await startInstance(); });
   after(async () => { await idp.close(); });
+
+  it('a stream ends once its session signs out (checked at the next poll, within 5 s)', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser, page } = await accountSignIn(idp, u);
+    const stream = await openStream(idp, browser);
+    expect(stream.res.status).to.equal(200);
+    const ended = readUntilEnd(stream.res);
+    await accountSignOut(idp, browser, page);
+    const body = await ended; // would hang (and the test time out) if the stream outlived the sign-out
+    expect(body).to.match(/^event: unread\ndata: \d+\n\n/);
+  });
 
   it('pushes the unread count; at most 5 streams per user; all end when the server drains, new ones get 503', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
@@ -58,4 +69,5 @@ describe('integration: the notifications event stream', function () {
     expect(late.res.status).to.equal(503);
     await late.res.text();
   });
+
 });

@@ -116,10 +116,11 @@ describe('security: bad input on every form', function () {
       const signed = await accountSignIn(idp, admin);
       browser = signed.browser;
       csrf = csrfOf(signed.page);
-      // The confirm pages re-render the QR code of the pending secret on an error, creating one
-      // when there is none (as the GET does). Open the page once so a pending secret exists and
-      // "nothing changes" below is about the bad input alone.
-      expect((await browser.get(`${idp.url}/account/security/device/confirm`)).status).to.equal(200);
+      // The confirm page re-renders the QR code of this session's pending secret on an error. Start
+      // a device change once so that one exists and "nothing changes" below is about the bad input alone.
+      const started = await browser.post(`${idp.url}/account/security/device`, { csrf });
+      expect(new URL(started.url).pathname).to.equal('/account/security/device/confirm');
+      expect(started.status).to.equal(200);
     });
 
     const forms = (): Array<[string, Record<string, string>]> => [

@@ -192,6 +192,12 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     const intro = await browser.get(`${idp.url}/account/security/device`);
     expect(intro.status).to.equal(200);
     expect(intro.html).to.contain('name="code"');
+    // The confirm step cannot be reached around it: it shows no secret this session did not start.
+    const direct = await browser.get(`${idp.url}/account/security/device/confirm`);
+    expect(new URL(direct.url).pathname).to.equal('/account/security/device');
+    const blind = await browser.post(`${idp.url}/account/security/device/confirm`, { csrf: csrfOf(intro), code: '123456' });
+    expect(new URL(blind.url).pathname).to.equal('/account/security/device');
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
     const none = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro) });
     expect(none.status).to.equal(400);
     const wrong = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro), code: '000000' });
