@@ -2,6 +2,9 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { configSchema, type RawConfig } from './schema.ts';
 import { productionRefusals } from './production-checks.ts';
 
+/** config/default.json's issuer: the one a development start adapts to another port. */
+const DEFAULT_DEV_ISSUER = 'http://localhost:3000';
+
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
     super(`Configuration refused:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -34,11 +37,13 @@ export function buildConfig(raw: unknown, nodeEnv = process.env.NODE_ENV): AppCo
     if (refusals.length) throw new ConfigError(refusals);
   }
   const generated: string[] = [];
+  // `PORT=4000 npm start` should just work: the development issuer follows the port unless set.
+  const issuer = !production && config.issuer === DEFAULT_DEV_ISSUER && config.port > 0 && config.port !== 3000 ? `http://localhost:${config.port}` : config.issuer;
   const cookieKeys = config.cookieKeys.length ? config.cookieKeys : (generated.push('cookie keys'), [`dev-${randomBytes(24).toString('base64url')}`]);
   const jwks = config.jwks ?? (generated.push('JWKS signing key'), { keys: [devSigningKey()] });
   const secretBoxKeys = config.secretBoxKeys.length ? config.secretBoxKeys : (generated.push('secret-box key'), [{ id: 'dev', key: randomBytes(32).toString('base64') }]);
   const recoveryCodePepper = config.recoveryCodePepper || (generated.push('recovery-code pepper'), randomBytes(32).toString('base64url'));
-  return { ...config, cookieKeys, jwks, secretBoxKeys, recoveryCodePepper, production, generated };
+  return { ...config, issuer, cookieKeys, jwks, secretBoxKeys, recoveryCodePepper, production, generated };
 }
 
 /** Read config/ through node-config (environment variables override) and validate it. */

@@ -70,3 +70,11 @@ describe('config: production boot refusals', () => {
     expect(() => buildConfig(testConfigDefaults({ secondFactor: { maxFailures: 500 } }), 'test')).to.throw(ConfigError, /secondFactor/);
   });
 });
+
+describe('config: development issuer', () => {
+  it('follows PORT when the issuer was left at its default, and never overrides a configured one', () => {
+    expect(buildConfig(testConfigDefaults({ issuer: 'http://localhost:3000', port: 4000 }), 'development').issuer).to.equal('http://localhost:4000');
+    expect(buildConfig(testConfigDefaults({ issuer: 'http://localhost:3000', port: 3000 }), 'development').issuer).to.equal('http://localhost:3000');
+    expect(buildConfig(testConfigDefaults({ issuer: 'http://idp.test:8080', port: 4000 }), 'development').issuer).to.equal('http://idp.test:8080');
+  });
+});
