@@ -1,5 +1,6 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import type { NotificationKind, Role } from '../../domain/types.ts';
+import { mongoCall } from './connection.ts';
 
 /** Notifications older than this are removed by MongoDB's TTL monitor. */
 export const NOTIFICATION_TTL_SECONDS = 180 * 24 * 60 * 60;
@@ -112,7 +113,7 @@ export const notificationSchema = new Schema<NotificationDoc>(
   },
   { collection: 'notifications', versionKey: false, minimize: false },
 );
-notificationSchema.index({ userId: 1, createdAt: -1 });
+notificationSchema.index({ userId: 1, createdAt: -1, _id: -1 }); // the list's sort, tie-break included
 notificationSchema.index({ createdAt: 1 }, { expireAfterSeconds: NOTIFICATION_TTL_SECONDS });
 
 export const auditSchema = new Schema<AuditDoc>(
@@ -125,7 +126,7 @@ export const auditSchema = new Schema<AuditDoc>(
   },
   { collection: 'audit', versionKey: false, minimize: false },
 );
-auditSchema.index({ at: -1 });
+auditSchema.index({ at: -1, _id: -1 }); // the audit page's sort: no in-memory sort of the whole log
 
 export interface Models {
   User: mongoose.Model<UserDoc>;
@@ -157,7 +158,7 @@ export function getModels(conn: mongoose.Connection): Models {
 export async function ensureIndexes(conn: mongoose.Connection): Promise<void> {
   const { User, Policy, Notification, Audit } = getModels(conn);
   for (const model of [User, Policy, Notification, Audit] as mongoose.Model<unknown>[]) {
-    await model.init();
-    await model.createIndexes();
+    await mongoCall(() => model.init());
+    await mongoCall(() => model.createIndexes());
   }
 }

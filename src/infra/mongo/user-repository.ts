@@ -14,11 +14,12 @@ function normaliseLogin(login: string): string {
 
 /** Our ids are ObjectId hex strings; anything else cannot match a user. */
 function toObjectId(id: string): Types.ObjectId | null {
-  return /^[0-9a-f]{24}$/i.test(id) ? new Types.ObjectId(id) : null;
+  return /^[0-9a-f]{24}$/.test(id) ? new Types.ObjectId(id) : null; // one spelling, as in memory
 }
 
 function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+  const e = err as { code?: unknown; keyPattern?: Record<string, unknown> } | null;
+  return typeof e === 'object' && e !== null && e.code === 11000 && Boolean(e.keyPattern?.login);
 }
 
 /**
