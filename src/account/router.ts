@@ -22,7 +22,6 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
     if (typeof ctx.query.error === 'string') {
       ctx.status = 401;
       await ctx.render('error', { title: 'Sign-in cancelled', message: 'You did not finish signing in, so your account page stays closed.', code: 'sign_in_not_completed', detail: '', retry: '/account' });
-      ctx.status = 401;
       return;
     }
     ctx.redirect(await rp.finishLogin(ctx));

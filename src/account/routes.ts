@@ -61,11 +61,12 @@ async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: s
   });
 }
 
-function codeError(kind: string, until?: Date, reused = false): string {
-  if (reused) return 'That code was already used. Wait for the next code in your app.';
-  if (kind === 'locked') return `Too many wrong codes. Try again after ${until ? formatDateTime(until) : 'a few minutes'}.`;
-  if (kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
-  if (kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
+/** The message for a code that was not accepted (any outcome of a code check but "ok"). */
+function codeError(outcome: { kind: string; until?: Date; reused?: boolean }): string {
+  if (outcome.reused) return 'That code was already used. Wait for the next code in your app.';
+  if (outcome.kind === 'locked') return `Too many wrong codes. Try again after ${outcome.until ? formatDateTime(outcome.until) : 'a few minutes'}.`;
+  if (outcome.kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
+  if (outcome.kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
   return "That code didn't match. Check your phone's clock is set automatically and try the current code.";
 }
 
@@ -101,7 +102,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
         const form = parseForm(ctx, codeForm);
         const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
         if (verified.kind !== 'ok') {
-          return renderDevicePage(ctx, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
+          return renderDevicePage(ctx, codeError(verified), verified.kind === 'locked' ? 429 : 400);
         }
         rp.update(ctx, { stepUpAt: Date.now() });
       }
@@ -127,7 +128,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
       const status = outcome.kind === 'locked' ? 429 : outcome.kind === 'malformed' ? 400 : outcome.kind === 'no-pending' ? 409 : 401;
-      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined, outcome.kind === 'wrong' && 'reused' in outcome && outcome.reused), status);
+      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome), status);
     },
   };
 }
@@ -146,7 +147,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const { user } = accountState(ctx);
       const form = parseForm(ctx, codeForm);
       const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
-      if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified.kind, verified.kind === 'locked' ? verified.until : undefined, verified.kind === 'wrong' && verified.reused), verified.kind === 'locked' ? 429 : 400);
+      if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified), verified.kind === 'locked' ? 429 : 400);
       const codes = await regenerateRecoveryCodes(deps, user.id);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
       await renderCodes(deps, ctx, codes, 'New recovery codes', 'Your old recovery codes no longer work. Other sign-ins to your account have been ended.');
@@ -160,7 +161,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const form = parseForm(ctx, codeForm);
       const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code, ctx.ip) : { kind: 'malformed' as const };
       if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
-      if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome.kind, outcome.kind === 'locked' ? outcome.until : undefined, outcome.kind === 'wrong' && 'reused' in outcome && outcome.reused), outcome.kind === 'locked' ? 429 : 400);
+      if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome), outcome.kind === 'locked' ? 429 : 400);
       rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
       ctx.state.account.user = (await deps.users.findById(accountState(ctx).user.id))!;
       ctx.state.me = ctx.state.account.user;
