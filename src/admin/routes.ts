@@ -10,6 +10,7 @@ import { field, parseForm } from '../http/body.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
+import { auditDetails } from './audit-text.ts';
 
 const policyForm = z.object({
   csrf: field(100),
@@ -25,16 +26,6 @@ function endOfDayUtc(isoDate: string): Date {
   // Date rolls 2027-02-31 over to 3 March: only a date that reads back the same is real.
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== isoDate) throw new DomainError('bad_date', 'Enter a valid date.', 400);
   return d;
-}
-
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-/** "until: 10 Jul 2026, 23:59 UTC · via: cli:ops" rather than raw JSON with ISO timestamps. */
-function auditDetails(details: Record<string, unknown>): string {
-  return Object.entries(details)
-    .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${k}: ${typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(new Date(v)) : typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
-    .join(' · ');
 }
 
 export function adminRoutes(deps: Deps) {
