@@ -14,6 +14,11 @@ import type { BenchUser } from './protocol.ts';
 export type Step = 'loginPage' | 'password' | 'totp' | 'token';
 export const STEPS: Step[] = ['loginPage', 'password', 'totp', 'token'];
 const STEP_MS = 30_000;
+/**
+ * The time step each user last signed in with, across phases: the provider refuses a code from a
+ * step the user already used, so with the system clock a user signs in at most once per 30 s step.
+ */
+const lastStep = new Map<string, number>();
 const WARM_UP_SIGN_INS = 40;
 
 export interface ServerUsage { cpu: NodeJS.CpuUsage; redisCommands: number }
@@ -45,9 +50,6 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
   let errors = 0;
   let cursor = 0;
   let measuring = false;
-  // The provider refuses a code from a time step the user already used: with the system clock,
-  // a user signs in at most once per 30 s step (enough users make this never wait).
-  const lastStep = new Map<string, number>();
 
   async function nextUser(): Promise<BenchUser> {
     for (;;) {
@@ -82,7 +84,10 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     if (twoFactor) {
       if (!page.url.endsWith('/two-factor') || page.status !== 200) throw new Error(`code page: ${page.status} ${page.url}`);
       t0 = performance.now();
-      page = await browser.post(`${base}/two-factor`, { code: codeAt(u.secret!, Date.now()) });
+      const at = Date.now();
+      // The code's own step is the one used up (it can be a step later than when the user was picked).
+      lastStep.set(u.login, Math.max(lastStep.get(u.login) ?? -1, Math.floor(at / STEP_MS)));
+      page = await browser.post(`${base}/two-factor`, { code: codeAt(u.secret!, at) });
       t.totp = performance.now() - t0;
     }
     if (!page.stoppedAt) throw new Error(`no redirect to the app: ${page.status} ${page.url} ${page.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 160)}`);

@@ -9,6 +9,14 @@ export interface BenchRun {
   twoFactor: PhaseResult;
   passwordOnly: PhaseResult;
   argon2: Argon2Result;
+  /** Short back-to-back 2FA / password-only rounds: provider CPU ms per sign-in of each. */
+  pairs: Array<{ twoFactorCpuMs: number; passwordOnlyCpuMs: number }>;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 const TARGET_PER_CORE = 30;
@@ -23,12 +31,14 @@ export function report(run: BenchRun): { text: string; json: unknown } {
     passwordOnlyVsArgon2Bound: r2(pwd.serverPerCoreCapacity / argon2.perCoreBound),
   };
   const totpAddedCpu = r2((mfa.serverCpuMsPerSignIn - pwd.serverCpuMsPerSignIn) / pwd.serverCpuMsPerSignIn);
+  const pairAdded = run.pairs.map((p) => r2((p.twoFactorCpuMs - p.passwordOnlyCpuMs) / p.passwordOnlyCpuMs));
+  const totpAddedPairedMedian = pairAdded.length ? r2(median(pairAdded)) : null;
   const target = {
     twoFactorSignInsPerSecondPerCore: TARGET_PER_CORE, totpAddedMax: TARGET_TOTP_ADDED,
     throughputMet: mfa.serverPerCoreCapacity >= TARGET_PER_CORE,
-    totpMet: totpAddedCpu <= TARGET_TOTP_ADDED,
+    totpMet: (totpAddedPairedMedian ?? totpAddedCpu) <= TARGET_TOTP_ADDED,
   };
-  const json = { ...run, ratios, totpAddedCpu, reference: { keycloakPasswordSignInsPerSecondPerVcpu: KEYCLOAK_PASSWORD_PER_VCPU }, target };
+  const json = { ...run, ratios, totpAddedCpu, totpAddedPairs: pairAdded, totpAddedPairedMedian, reference: { keycloakPasswordSignInsPerSecondPerVcpu: KEYCLOAK_PASSWORD_PER_VCPU }, target };
 
   const row = (name: string, s?: StepStats) => [name, s?.n ?? '-', s ? r1(s.mean) : '-', s ? r1(s.p50) : '-', s ? r1(s.p95) : '-', s ? r1(s.p99) : '-'];
   const out: string[] = [];
@@ -46,6 +56,7 @@ export function report(run: BenchRun): { text: string; json: unknown } {
   out.push(`\nargon2 verify alone: sequential ${argon2.sequential.perSecond}/s (p50 ${r1(argon2.sequential.latencyMs.p50)} ms); ${argon2.parallel.parallel} in parallel ${argon2.parallel.perSecond}/s, ${argon2.parallel.cpuMsPerVerify} ms CPU per verify → ${argon2.perCoreBound}/s per core ← argon2-only bound`);
   out.push(`\nRatios (provider CPU): 2FA / password-only = ${ratios.twoFactorVsPasswordOnly}; 2FA / argon2 bound = ${ratios.twoFactorVsArgon2Bound}; password-only / argon2 bound = ${ratios.passwordOnlyVsArgon2Bound}`);
   out.push(`TOTP step adds ${r1(totpAddedCpu * 100)}% provider CPU to a sign-in (target ≤ ${TARGET_TOTP_ADDED * 100}%); its share of sign-in latency: ${r1((mfa.totpShareOfSignIn ?? 0) * 100)}%`);
+  if (pairAdded.length) out.push(`TOTP step in ${pairAdded.length} back-to-back pairs of short rounds: ${pairAdded.map((a) => `${r1(a * 100)}%`).join(', ')} → median ${r1(totpAddedPairedMedian! * 100)}% (checked against the target)`);
   out.push(`Reference: Keycloak ≈ ${KEYCLOAK_PASSWORD_PER_VCPU} password sign-ins/s per vCPU. Target: ${TARGET_PER_CORE} full 2FA sign-ins/s per core → ${mfa.serverPerCoreCapacity}/s per core: ${target.throughputMet ? 'MET' : 'NOT MET'}; TOTP ≤ 10%: ${target.totpMet ? 'MET' : 'NOT MET'}.`);
   return { text: out.join('\n'), json };
 }
