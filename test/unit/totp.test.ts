@@ -10,7 +10,7 @@ interface Vectors {
   secrets_ascii: Record<'SHA1' | 'SHA256' | 'SHA512', string>;
   vectors: Array<{ time: number; algorithm: 'SHA1' | 'SHA256' | 'SHA512'; otp: string }>;
 }
-const rfc = JSON.parse(readFileSync(new URL('../../../shared/rfc6238-vectors.json', import.meta.url), 'utf8')) as Vectors;
+const rfc = JSON.parse(readFileSync(new URL('../fixtures/rfc6238-vectors.json', import.meta.url), 'utf8')) as Vectors;
 
 describe('TOTP (RFC 6238)', () => {
   describe('Appendix B test vectors', () => {
