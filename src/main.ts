@@ -3,7 +3,7 @@ import { ConfigError, loadConfig } from './config/load.ts';
 import { buildRuntime } from './deps.ts';
 import { buildApp } from './app.ts';
 import { Readiness } from './http/health.ts';
-import { sendDeadlineReminders } from './auth/reminders.ts';
+import { runHousekeeping } from './auth/housekeeping.ts';
 import { createLogger } from './logger.ts';
 import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
 import { demoApp } from './demo/app.ts';
@@ -43,18 +43,18 @@ async function main(): Promise<void> {
   if (inMemory.length) lines.push(`  stores:    in memory: ${inMemory.join(', ')} (lost on restart)`);
   console.log(lines.join('\n'));
 
-  const REMINDER_INTERVAL_MS = 60 * 60 * 1000;
+  const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
   const FORCE_CLOSE_AFTER_MS = 10_000;
-  const remind = () => sendDeadlineReminders(runtime.deps).catch((err) => logger.warn({ err: (err as Error).message }, 'deadline reminders failed'));
-  const reminders = setInterval(remind, REMINDER_INTERVAL_MS + Math.floor(Math.random() * 60_000));
-  reminders.unref();
+  const sweep = () => runHousekeeping(runtime.deps).catch((err) => logger.warn({ err: (err as Error).message }, 'housekeeping (reminders, notification retention) failed'));
+  const housekeeping = setInterval(sweep, HOUSEKEEPING_INTERVAL_MS + Math.floor(Math.random() * 60_000));
+  housekeeping.unref();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     readiness.drain();
-    clearInterval(reminders);
+    clearInterval(housekeeping);
     if (config.shutdownDelaySeconds) await new Promise((r) => setTimeout(r, config.shutdownDelaySeconds * 1000));
     logger.info({ signal }, 'shutting down: no new connections, finishing requests');
     // Requests still running after this are cut off rather than holding the shutdown for ever.

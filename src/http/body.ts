@@ -20,8 +20,12 @@ export async function requireForm(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-/** A single form field as a bounded string; arrays, objects and oversized values are refused. */
-export const field = (max: number) => z.string().max(max);
+/**
+ * A single form field as a bounded string; arrays, objects, oversized values and NUL characters
+ * are refused (no real value has NUL, and PostgreSQL-backed stores such as FerretDB cannot even
+ * look one up).
+ */
+export const field = (max: number) => z.string().max(max).refine((v) => !v.includes('\u0000'), 'NUL character');
 
 export function parseForm<T extends z.ZodTypeAny>(ctx: Context, schema: T): z.infer<T> | null {
   const result = schema.safeParse((ctx.request as unknown as { body?: unknown }).body ?? {});

@@ -15,4 +15,6 @@ export interface NotificationStore {
   markAllRead(userId: string, at: Date): Promise<void>;
   /** Has this user had a notification of this kind since `since`? (rate limiting admin alerts) */
   existsSince(userId: string, kind: NotificationKind, since: Date, dataKey?: string, dataValue?: string): Promise<boolean>;
+  /** Remove every notification created before `before` (retention); returns how many. */
+  deleteOlderThan(before: Date): Promise<number>;
 }

@@ -97,4 +97,18 @@ describeEachImplementation('NotificationStore', (stores) => {
     expect(again!.data).to.deep.equal({ ip: 'a' });
     expect(again!.createdAt).to.deep.equal(at(0));
   });
+
+  it('deleteOlderThan removes what was created before the cut, for every user, and counts it', async () => {
+    const { notifications } = stores();
+    await notifications.add(note(ALICE, 0));
+    await notifications.add(note(ALICE, 10, 'device-changed'));
+    await notifications.add(note(BOB, 5));
+    await notifications.add(note(BOB, 20, 'two-factor-enabled'));
+    expect(await notifications.deleteOlderThan(at(10))).to.equal(2);
+    expect((await notifications.list(ALICE, 10)).map((n) => n.kind)).to.deep.equal(['device-changed']);
+    expect((await notifications.list(BOB, 10)).map((n) => n.kind)).to.deep.equal(['two-factor-enabled']);
+    expect(await notifications.unreadCount(BOB)).to.equal(1);
+    expect(await notifications.deleteOlderThan(at(10))).to.equal(0);
+  });
 });
+

@@ -11,6 +11,7 @@ import { ManualClock } from '../../src/ports/clock.ts';
 import type { Deps, Logger } from '../../src/ports/deps.ts';
 import { redisUrl, uniquePrefix } from './redis.ts';
 import { testConfigDefaults } from './config.ts';
+import { uniqueMongoUri, usersInMongo } from './mongo.ts';
 
 export { RP } from './config.ts';
 
@@ -55,10 +56,14 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
   const port = typeof options.overrides?.port === 'number' ? options.overrides.port : await freePort();
   const shared = options.shareWith;
   const prefix = options.prefix ?? shared?.config.redis.prefix ?? uniquePrefix('idp');
+  // USER_STORE=mongo: users, policy, notifications and audit in a database of this instance's own
+  // (shared instances and restarts reuse it), dropped when the mocha run ends (root-hooks.ts).
+  const mongoUri = usersInMongo() ? shared?.config.mongo.uri || uniqueMongoUri() : null;
   const raw = testConfigDefaults({
     issuer: `http://127.0.0.1:${port}`,
     port,
     redis: { url: redisUrl(), prefix },
+    ...(mongoUri ? { stores: { users: 'mongo', state: 'redis', provider: 'redis' }, mongo: { uri: mongoUri } } : {}),
     ...(shared ? { cookieKeys: shared.config.cookieKeys, jwks: shared.config.jwks, secretBoxKeys: shared.config.secretBoxKeys, recoveryCodePepper: shared.config.recoveryCodePepper } : {}),
     ...options.overrides,
   });
@@ -67,7 +72,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
   // TEST_LOG=1 shows what the server logged (debugging a failing test).
   const silent = process.env.TEST_LOG ? { info() {}, warn: console.warn, error: console.error } : { info() {}, warn() {}, error() {} };
   const runtime = await buildRuntime(config, options.logger ?? silent, { clock, ...(options.redis ? { redis: options.redis } : {}) });
-  if (shared) {
+  if (shared && !mongoUri) {
     // Same "MongoDB" for both instances: users, policy, notifications and audit are shared.
     Object.assign(runtime.deps, {
       users: shared.deps.users, policies: shared.deps.policies,

@@ -2,9 +2,17 @@ import { randomBytes } from 'node:crypto';
 import type { Notification, NotificationKind } from '../../domain/types.ts';
 import type { NewNotification, NotificationStore } from '../../ports/notification-store.ts';
 
+/** Newest kept per user: the embedded default must stay bounded between retention sweeps too. */
+export const MEMORY_NOTIFICATIONS_PER_USER = 500;
+
+/** Notifications in memory, by user (a request never scans other users' notifications). */
 export class MemoryNotificationStore implements NotificationStore {
-  /** Kept in insertion order; ties on createdAt resolve newest-inserted first. */
-  private readonly items: Notification[] = [];
+  /** Each user's notifications in insertion order; ties on createdAt resolve newest-inserted first. */
+  private readonly byUser = new Map<string, Notification[]>();
+
+  private mine(userId: string): Notification[] {
+    return this.byUser.get(userId) ?? [];
+  }
 
   async add(input: NewNotification): Promise<Notification> {
     const item: Notification = {
@@ -15,35 +23,51 @@ export class MemoryNotificationStore implements NotificationStore {
       createdAt: new Date(input.createdAt.getTime()),
       readAt: null,
     };
-    this.items.push(item);
+    const items = this.byUser.get(input.userId) ?? [];
+    items.push(item);
+    if (items.length > MEMORY_NOTIFICATIONS_PER_USER) this.byUser.set(input.userId, this.newestFirst(items).slice(0, MEMORY_NOTIFICATIONS_PER_USER).reverse());
+    else this.byUser.set(input.userId, items);
     return structuredClone(item);
   }
 
-  async list(userId: string, limit: number): Promise<Notification[]> {
-    const mine = this.items
+  private newestFirst(items: Notification[]): Notification[] {
+    return items
       .map((n, i) => ({ n, i }))
-      .filter(({ n }) => n.userId === userId)
-      .sort((a, b) => b.n.createdAt.getTime() - a.n.createdAt.getTime() || b.i - a.i);
-    return mine.slice(0, Math.max(0, limit)).map(({ n }) => structuredClone(n));
+      .sort((a, b) => b.n.createdAt.getTime() - a.n.createdAt.getTime() || b.i - a.i)
+      .map(({ n }) => n);
+  }
+
+  async list(userId: string, limit: number): Promise<Notification[]> {
+    return this.newestFirst(this.mine(userId)).slice(0, Math.max(0, limit)).map((n) => structuredClone(n));
   }
 
   async unreadCount(userId: string): Promise<number> {
-    return this.items.filter((n) => n.userId === userId && n.readAt === null).length;
+    return this.mine(userId).filter((n) => n.readAt === null).length;
   }
 
   async markAllRead(userId: string, at: Date): Promise<void> {
-    for (const n of this.items) {
-      if (n.userId === userId && n.readAt === null) n.readAt = new Date(at.getTime());
+    for (const n of this.mine(userId)) {
+      if (n.readAt === null) n.readAt = new Date(at.getTime());
     }
   }
 
   async existsSince(userId: string, kind: NotificationKind, since: Date, dataKey?: string, dataValue?: string): Promise<boolean> {
-    return this.items.some(
+    return this.mine(userId).some(
       (n) =>
-        n.userId === userId &&
         n.kind === kind &&
         n.createdAt.getTime() >= since.getTime() &&
         (dataKey === undefined || String(n.data[dataKey]) === dataValue),
     );
+  }
+
+  async deleteOlderThan(before: Date): Promise<number> {
+    let removed = 0;
+    for (const [userId, items] of this.byUser) {
+      const kept = items.filter((n) => n.createdAt.getTime() >= before.getTime());
+      removed += items.length - kept.length;
+      if (kept.length) this.byUser.set(userId, kept);
+      else this.byUser.delete(userId);
+    }
+    return removed;
   }
 }

@@ -1,9 +1,8 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import type { NotificationKind, Role } from '../../domain/types.ts';
+import { claimModel } from './claims.ts';
 import { mongoCall } from './connection.ts';
 
-/** Notifications older than this are removed by MongoDB's TTL monitor. */
-export const NOTIFICATION_TTL_SECONDS = 180 * 24 * 60 * 60;
 export const POLICY_DOCUMENT_ID = 'two-factor-policy';
 
 type Scalar = string | number | boolean | null;
@@ -114,7 +113,7 @@ export const notificationSchema = new Schema<NotificationDoc>(
   { collection: 'notifications', versionKey: false, minimize: false },
 );
 notificationSchema.index({ userId: 1, createdAt: -1, _id: -1 }); // the list's sort, tie-break included
-notificationSchema.index({ createdAt: 1 }, { expireAfterSeconds: NOTIFICATION_TTL_SECONDS });
+notificationSchema.index({ createdAt: 1 }); // the retention sweep (no TTL index: FerretDB 1.x has none)
 
 export const auditSchema = new Schema<AuditDoc>(
   {
@@ -157,7 +156,7 @@ export function getModels(conn: mongoose.Connection): Models {
 /** Create the collections and indexes (unique login, TTL, ...). Await this before serving. */
 export async function ensureIndexes(conn: mongoose.Connection): Promise<void> {
   const { User, Policy, Notification, Audit } = getModels(conn);
-  for (const model of [User, Policy, Notification, Audit] as mongoose.Model<unknown>[]) {
+  for (const model of [User, Policy, Notification, Audit, claimModel(conn)] as mongoose.Model<unknown>[]) {
     await mongoCall(() => model.init());
     await mongoCall(() => model.createIndexes());
   }

@@ -61,4 +61,9 @@ export class MongoNotificationStore implements NotificationStore {
     );
     return docs.some((d) => String((d.data ?? {})[dataKey]) === dataValue);
   }
+
+  async deleteOlderThan(before: Date): Promise<number> {
+    const res = await mongoCall(() => this.Notification.deleteMany({ createdAt: { $lt: before } }).exec());
+    return res.deletedCount;
+  }
 }
