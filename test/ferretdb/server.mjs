@@ -57,7 +57,9 @@ async function postgresBackend() {
   const exists = psql(`SELECT 1 FROM pg_database WHERE datname = '${PG_DATABASE}'`);
   if (exists.status !== 0) return null;
   if (exists.stdout.trim() !== '1' && psql(`CREATE DATABASE ${PG_DATABASE}`).status !== 0) return null;
-  return { name: 'PostgreSQL', args: ['-handler', 'postgresql', '-postgresql-url', `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/${PG_DATABASE}`] };
+  // FerretDB's pool defaults to 50 PostgreSQL connections and PostgreSQL to 100 in all: leave room
+  // for a second run or another client (requests wait for a free connection, they do not fail).
+  return { name: 'PostgreSQL', args: ['-handler', 'postgresql', '-postgresql-url', `postgres://${process.env.PGUSER ?? 'postgres'}@127.0.0.1:5432/${PG_DATABASE}?pool_max_conns=20`] };
 }
 
 /** Start FerretDB on a free port: { uri, backend, stop } or { reason } when it cannot run here. */
