@@ -5,31 +5,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { canConnect, freePort } from '../helpers/ports.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PG_DATABASE = 'twostep_idp_ferretdb';
-
-function canConnect(host, port) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    const done = (ok) => { socket.destroy(); resolve(ok); };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => done(true));
-  });
-}
-
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => { const { port } = srv.address(); srv.close(() => resolve(port)); });
-  });
-}
 
 /** The binary, built when its sources changed; the cache key is a hash of the Go sources. */
 function build() {
