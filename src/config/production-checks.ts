@@ -1,13 +1,21 @@
 import type { RawConfig } from './schema.ts';
 
 const MIN_COOKIE_KEY_LENGTH = 32;
+/** oidc-provider 9 supports Node 22 LTS and later; 22.12 is the first 22 with everything it uses. */
+export const MIN_NODE = [22, 12] as const;
+
+export function isSupportedNode(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > MIN_NODE[0] || (major === MIN_NODE[0] && minor >= MIN_NODE[1]);
+}
 
 /**
  * Why production refuses to start, one clear line each. Empty when the configuration is fit to
  * run as a shared, persistent, multi-instance service.
  */
-export function productionRefusals(config: RawConfig): string[] {
+export function productionRefusals(config: RawConfig, nodeVersion: string = process.versions.node): string[] {
   const refusals: string[] = [];
+  if (!isSupportedNode(nodeVersion)) refusals.push(`Node.js ${nodeVersion} is not supported: use Node ${MIN_NODE.join('.')} or later (npm start runs the Node 24 that npm ci installs).`);
   if (config.stores.users !== 'mongo') refusals.push('stores.users is "memory": users would vanish on restart. Set USER_STORE=mongo and MONGODB_URI.');
   if (config.stores.state !== 'redis') refusals.push('stores.state is "memory": challenges and used codes would not be shared between instances. Set STATE_STORE=redis.');
   if (config.stores.provider !== 'redis') refusals.push('stores.provider is "memory": sessions and tokens would vanish on restart. Set PROVIDER_STORE=redis.');

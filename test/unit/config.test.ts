@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { randomBytes, generateKeyPairSync } from 'node:crypto';
 import { buildConfig, ConfigError } from '../../src/config/load.ts';
+import { productionRefusals } from '../../src/config/production-checks.ts';
 import { testConfigDefaults } from '../helpers/config.ts';
 
 function productionRaw(overrides: Record<string, unknown> = {}) {
@@ -76,5 +77,16 @@ describe('config: development issuer', () => {
     expect(buildConfig(testConfigDefaults({ issuer: 'http://localhost:3000', port: 4000 }), 'development').issuer).to.equal('http://localhost:4000');
     expect(buildConfig(testConfigDefaults({ issuer: 'http://localhost:3000', port: 3000 }), 'development').issuer).to.equal('http://localhost:3000');
     expect(buildConfig(testConfigDefaults({ issuer: 'http://idp.test:8080', port: 4000 }), 'development').issuer).to.equal('http://idp.test:8080');
+  });
+});
+
+describe('config: supported Node versions', () => {
+  it('production refuses Node older than 22.12 with one clear line', () => {
+    const lines = productionRefusals(productionRaw() as never, '20.20.2');
+    expect(lines).to.deep.equal(['Node.js 20.20.2 is not supported: use Node 22.12 or later (npm start runs the Node 24 that npm ci installs).']);
+    expect(productionRefusals(productionRaw() as never, '22.11.0')).to.have.length(1);
+    expect(productionRefusals(productionRaw() as never, '22.12.0')).to.deep.equal([]);
+    expect(productionRefusals(productionRaw() as never, '24.21.0')).to.deep.equal([]);
+    expect(productionRefusals(productionRaw() as never, '26.0.0')).to.deep.equal([]);
   });
 });
