@@ -1,8 +1,8 @@
 import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
-import { DomainError, StoreUnavailableError } from '../domain/errors.ts';
-import type { Metrics } from '../ports/metrics.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../ports/deps.ts';
+import { answerStoreOutage, storeFailureOf } from './store-outage.ts';
 
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';
@@ -29,19 +29,15 @@ export async function notFoundPage(ctx: Context, next: Next): Promise<void> {
 
 /**
  * Error boundary for our own routes. A store outage fails closed with a 503 page (no factor is
- * ever skipped); an expired or foreign interaction is a 400; internals are never shown.
+ * ever skipped; see store-outage.ts); an expired or foreign interaction is a 400; internals are never shown.
  */
-export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> = { storeError() {} }) {
+export function errorPages(logger: Logger) {
   return async function errorBoundary(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        logger.error({ reqId: ctx.state.requestId, store: err.store, path: ctx.path }, 'store unavailable');
-        metrics.storeError(err.store);
-        ctx.set('Retry-After', '30');
-        return respond(ctx, 503, 'Temporarily unavailable', 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', 'temporarily_unavailable');
-      }
+      const failure = storeFailureOf(err);
+      if (failure) return answerStoreOutage(ctx, failure); // counted and logged by storeOutages
       if (err instanceof DomainError) {
         return respond(ctx, err.status, 'Something is not right', err.message, err.code);
       }

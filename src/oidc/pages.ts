@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '../domain/errors.ts';
+import { answerStoreOutage, storeFailureOf } from '../http/store-outage.ts';
 import type { ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
 
 type Renderable = KoaContextWithOIDC & { render?: (view: string, locals?: Record<string, unknown>) => Promise<void> };
@@ -15,13 +15,9 @@ const FRIENDLY: Record<string, string> = {
 /** oidc-provider's error page, in our look. Never shows stack traces or internals. */
 export async function renderProviderError(ctx: KoaContextWithOIDC, out: ErrorOut, error: unknown): Promise<void> {
   const c = ctx as Renderable;
-  if (error instanceof StoreUnavailableError && c.render) {
-    // The same answer as our own routes give: a store outage is a 503 to retry, not a broken request.
-    ctx.set('Retry-After', '30');
-    await c.render('error', { title: 'Temporarily unavailable', message: 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', detail: '', code: 'temporarily_unavailable' });
-    ctx.status = 503;
-    return;
-  }
+  // The same answer as our own routes give: a store outage is a 503 to retry, not a broken request.
+  const failure = storeFailureOf(error);
+  if (failure) return answerStoreOutage(ctx as unknown as Parameters<typeof answerStoreOutage>[0], failure, 'html');
   const message = FRIENDLY[out.error ?? ''] ?? 'Something went wrong with this sign-in request.';
   if (c.render) {
     await c.render('error', { title: 'Sign-in problem', message, detail: out.error_description ?? '', code: out.error ?? '' });
