@@ -8,15 +8,25 @@ function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';
 }
 
-async function respond(ctx: Context, status: number, title: string, message: string, code: string): Promise<void> {
+async function respond(ctx: Context, status: number, title: string, message: string, code: string, links: { retry?: string; retryLabel?: string } = {}): Promise<void> {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-store');
   if (wantsJson(ctx)) {
     ctx.body = { error: code, error_description: message };
     return;
   }
-  await ctx.render('error', { title, message, code, detail: '' });
+  await ctx.render('error', { title, message, code, detail: '', ...links });
   ctx.status = status;
+}
+
+export const SIGN_IN_LOST_MESSAGE = 'We could not find this sign-in any more: it took too long, the service restarted meanwhile, or it was opened in another browser. Nothing was changed. Go back to the application and sign in again; if you had already finished signing in, just reload the application.';
+
+/**
+ * The sign-in's state is gone (expired, lost in a restart, or another browser's). Said in the
+ * user's words, not as the application's mistake, with a way to start again.
+ */
+export function signInLost(ctx: Context): Promise<void> {
+  return respond(ctx, 400, 'Please sign in again', SIGN_IN_LOST_MESSAGE, 'interaction_expired', { retry: '/account', retryLabel: 'Start again from your account page' });
 }
 
 /** Anything no route answered: our page (or JSON), not koa's bare "Not Found". */
@@ -42,7 +52,7 @@ export function errorPages(logger: Logger) {
         return respond(ctx, err.status, 'Something is not right', err.message, err.code);
       }
       if (err instanceof oidcErrors.SessionNotFound || err instanceof oidcErrors.InvalidRequest) {
-        return respond(ctx, 400, 'Sign-in expired', 'This sign-in page has expired or was opened in another browser. Go back to the application and sign in again. If you had already finished signing in, just reload the application.', 'interaction_expired');
+        return signInLost(ctx);
       }
       const status = (err as { status?: number }).status;
       if (status && status >= 400 && status < 500) {
