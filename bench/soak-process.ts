@@ -24,7 +24,7 @@ export class SoakServer {
   static start(settings: SoakServerSettings, logFile: string): Promise<SoakServer> {
     const log = fs.openSync(logFile, 'a');
     const child = fork(new URL('./soak-server.ts', import.meta.url), [], {
-      execArgv: ['--import', 'tsx'], env: { ...process.env, NODE_ENV: 'test', SOAK_SERVER: JSON.stringify(settings) }, stdio: ['ignore', log, log, 'ipc'],
+      execArgv: ['--import', 'tsx', '--expose-gc'], env: { ...process.env, NODE_ENV: 'test', SOAK_SERVER: JSON.stringify(settings) }, stdio: ['ignore', log, log, 'ipc'],
     });
     fs.closeSync(log);
     return new Promise((resolve, reject) => {

@@ -19,7 +19,7 @@ const ofClass = (statuses: Record<string, number>, test: (s: number) => boolean)
   Object.entries(statuses).reduce((a, [s, c]) => a + (test(Number(s)) ? c : 0), 0);
 
 export function minuteTable(rows: MinuteRow[]): string {
-  const head = ['min', 'sign-ins', 'failed', 'p50 ms', 'p95 ms', 'p99 ms', 'RSS MiB', 'heap MiB', 'Redis MiB', 'keys', 'no TTL', '2xx/3xx', '4xx', '503', '5xx other', 'cut', 'refused', 'fault'];
+  const head = ['min', 'sign-ins', 'failed', 'p50 ms', 'p95 ms', 'p99 ms', 'RSS MiB', 'heap MiB (after GC)', 'Redis MiB', 'keys', 'no TTL', '2xx/3xx', '4xx', '503', '5xx other', 'cut', 'refused', 'fault'];
   return table([head, ...rows.map((r) => {
     const s = stats(r.bucket.latencies);
     const st = r.bucket.statuses;
