@@ -5,12 +5,11 @@
  * reports them, then answers "usage" (CPU time and Redis commands so far) and "stop" messages.
  */
 import { Redis } from 'ioredis';
-import { Secret } from 'otpauth';
-import { startInstance, type TestInstance } from '../test/helpers/instance.ts';
+import { startInstance } from '../test/helpers/instance.ts';
 import { redisUrl } from '../test/helpers/redis.ts';
 import { ManualClock } from '../src/ports/clock.ts';
-import { newRecoveryCodes } from '../src/auth/enrollment.ts';
-import type { BenchUser, ServerMessage, ClientMessage } from './protocol.ts';
+import { createBenchUsers } from './users.ts';
+import type { ServerMessage, ClientMessage } from './protocol.ts';
 
 /** The system clock behind the test helper's clock type: codes are computed for real time. */
 class WallClock extends ManualClock {
@@ -18,27 +17,6 @@ class WallClock extends ManualClock {
 }
 
 const send = (m: ServerMessage) => process.send!(m);
-
-async function createUsers(idp: TestInstance, count: number, enrolled: boolean, label: string): Promise<BenchUser[]> {
-  const { deps } = idp;
-  // One hash for everyone (same parameters, so every verify costs the same): hashing thousands
-  // of passwords with production parameters would only slow the set-up down.
-  const password = `bench-${label}-password`;
-  const hash = await deps.passwords.hash(password);
-  const users: BenchUser[] = [];
-  for (let i = 0; i < count; i++) {
-    const login = `bench-${label}-${i}@example.com`;
-    const user = await deps.users.create({ login, name: `Bench ${i}`, role: 'employee', passwordHash: hash, createdAt: deps.clock.now() });
-    if (!enrolled) { users.push({ login, password }); continue; }
-    const secret = new Secret({ size: 20 }).base32;
-    const sealed = deps.secrets.seal(secret);
-    await deps.users.setPendingSecret(user.id, sealed, deps.clock.now());
-    const { hashes } = await newRecoveryCodes(deps);
-    await deps.users.confirmPendingSecret(user.id, sealed, deps.clock.now(), hashes);
-    users.push({ login, password, secret });
-  }
-  return users;
-}
 
 /** Commands the Redis server has executed (INFO commandstats), not counting INFO itself. */
 async function redisCommandCount(redis: Redis): Promise<number> {
@@ -53,7 +31,7 @@ async function main(): Promise<void> {
   const idp = await startInstance({ clock: new WallClock(), overrides: { password: settings.password } });
   // A separate connection that only reads the server's command counters.
   const stats = new Redis(redisUrl());
-  const [twoFactor, passwordOnly] = [await createUsers(idp, settings.users, true, 'mfa'), await createUsers(idp, settings.users, false, 'pwd')];
+  const [twoFactor, passwordOnly] = [await createBenchUsers(idp.deps, settings.users, true, 'mfa'), await createBenchUsers(idp.deps, settings.users, false, 'pwd')];
   process.on('message', (m: ClientMessage) => {
     if (m.type === 'usage') {
       void redisCommandCount(stats).then((redisCommands) => send({ type: 'usage', cpu: process.cpuUsage(), redisCommands }));

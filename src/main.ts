@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
 import { ConfigError, loadConfig } from './config/load.ts';
 import { buildRuntime } from './deps.ts';
 import { buildApp } from './app.ts';
 import { Readiness } from './http/health.ts';
+import { gracefulShutdown } from './http/shutdown.ts';
 import { runHousekeeping } from './auth/housekeeping.ts';
 import { createLogger } from './logger.ts';
 import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
@@ -26,15 +26,16 @@ async function main(): Promise<void> {
   const provider = buildApp(runtime.deps, {
     ...(runtime.adapter ? { adapter: runtime.adapter } : {}), readiness, checks: runtime.checks, metrics: runtime.metrics,
   });
-  const servers: Server[] = [provider.listen(config.port, config.host)];
+  const servers = [provider.listen(config.port, config.host)];
+  if (config.demo.enabled) servers.push(demoApp(config.issuer, demoUrl(config), config.cookieKeys).listen(config.demo.port, config.host));
+  // Tracks connections from the first one (the servers accept once this tick ends).
+  const { shutdown: drainAndStop } = gracefulShutdown({
+    servers, readiness, delaySeconds: config.shutdownDelaySeconds, logger, closeStores: () => runtime.close(),
+  });
 
   if (config.generated.length) logger.warn({ generated: config.generated }, 'development keys generated at start: not for production');
   const lines = [`${config.productName} is running at ${config.issuer}`, `  discovery: ${config.issuer}/.well-known/openid-configuration`];
-  if (config.demo.enabled) {
-    const url = demoUrl(config);
-    servers.push(demoApp(config.issuer, url, config.cookieKeys).listen(config.demo.port, config.host));
-    lines.push(`  demo app:  ${url}  (open this and press "Sign in")`);
-  }
+  if (config.demo.enabled) lines.push(`  demo app:  ${demoUrl(config)}  (open this and press "Sign in")`);
   if (config.demo.seedUsers) {
     for (const u of await seedDemoUsers(runtime.deps)) lines.push(`  demo ${u.role.padEnd(8)} ${u.login} / ${u.password}`);
   }
@@ -44,24 +45,13 @@ async function main(): Promise<void> {
   console.log(lines.join('\n'));
 
   const HOUSEKEEPING_INTERVAL_MS = 60 * 60 * 1000;
-  const FORCE_CLOSE_AFTER_MS = 10_000;
   const sweep = () => runHousekeeping(runtime.deps).catch((err) => logger.warn({ err: (err as Error).message }, 'housekeeping (reminders, notification retention) failed'));
   const housekeeping = setInterval(sweep, HOUSEKEEPING_INTERVAL_MS + Math.floor(Math.random() * 60_000));
   housekeeping.unref();
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    readiness.drain();
     clearInterval(housekeeping);
-    if (config.shutdownDelaySeconds) await new Promise((r) => setTimeout(r, config.shutdownDelaySeconds * 1000));
-    logger.info({ signal }, 'shutting down: no new connections, finishing requests');
-    // Requests still running after this are cut off rather than holding the shutdown for ever.
-    setTimeout(() => { for (const s of servers) s.closeAllConnections(); }, FORCE_CLOSE_AFTER_MS).unref();
-    await Promise.all(servers.map((s) => new Promise((resolve) => { s.close(resolve); s.closeIdleConnections?.(); })));
-    await runtime.close();
-    logger.info('stopped');
+    await drainAndStop(signal);
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

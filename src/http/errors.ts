@@ -1,22 +1,32 @@
 import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
-import { DomainError, StoreUnavailableError } from '../domain/errors.ts';
-import type { Metrics } from '../ports/metrics.ts';
+import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../ports/deps.ts';
+import { answerStoreOutage, storeFailureOf } from './store-outage.ts';
 
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';
 }
 
-async function respond(ctx: Context, status: number, title: string, message: string, code: string): Promise<void> {
+async function respond(ctx: Context, status: number, title: string, message: string, code: string, links: { retry?: string; retryLabel?: string } = {}): Promise<void> {
   ctx.status = status;
   ctx.set('Cache-Control', 'no-store');
   if (wantsJson(ctx)) {
     ctx.body = { error: code, error_description: message };
     return;
   }
-  await ctx.render('error', { title, message, code, detail: '' });
+  await ctx.render('error', { title, message, code, detail: '', ...links });
   ctx.status = status;
+}
+
+export const SIGN_IN_LOST_MESSAGE = 'We could not find this sign-in any more: it took too long, the service restarted meanwhile, or it was opened in another browser. Nothing was changed. Go back to the application and sign in again; if you had already finished signing in, just reload the application.';
+
+/**
+ * The sign-in's state is gone (expired, lost in a restart, or another browser's). Said in the
+ * user's words, not as the application's mistake, with a way to start again.
+ */
+export function signInLost(ctx: Context): Promise<void> {
+  return respond(ctx, 400, 'Please sign in again', SIGN_IN_LOST_MESSAGE, 'interaction_expired', { retry: '/account', retryLabel: 'Start again from your account page' });
 }
 
 /** Anything no route answered: our page (or JSON), not koa's bare "Not Found". */
@@ -29,24 +39,20 @@ export async function notFoundPage(ctx: Context, next: Next): Promise<void> {
 
 /**
  * Error boundary for our own routes. A store outage fails closed with a 503 page (no factor is
- * ever skipped); an expired or foreign interaction is a 400; internals are never shown.
+ * ever skipped; see store-outage.ts); an expired or foreign interaction is a 400; internals are never shown.
  */
-export function errorPages(logger: Logger, metrics: Pick<Metrics, 'storeError'> = { storeError() {} }) {
+export function errorPages(logger: Logger) {
   return async function errorBoundary(ctx: Context, next: Next): Promise<void> {
     try {
       await next();
     } catch (err) {
-      if (err instanceof StoreUnavailableError) {
-        logger.error({ reqId: ctx.state.requestId, store: err.store, path: ctx.path }, 'store unavailable');
-        metrics.storeError(err.store);
-        ctx.set('Retry-After', '30');
-        return respond(ctx, 503, 'Temporarily unavailable', 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', 'temporarily_unavailable');
-      }
+      const failure = storeFailureOf(err);
+      if (failure) return answerStoreOutage(ctx, failure); // counted and logged by storeOutages
       if (err instanceof DomainError) {
         return respond(ctx, err.status, 'Something is not right', err.message, err.code);
       }
       if (err instanceof oidcErrors.SessionNotFound || err instanceof oidcErrors.InvalidRequest) {
-        return respond(ctx, 400, 'Sign-in expired', 'This sign-in page has expired or was opened in another browser. Go back to the application and sign in again. If you had already finished signing in, just reload the application.', 'interaction_expired');
+        return signInLost(ctx);
       }
       const status = (err as { status?: number }).status;
       if (status && status >= 400 && status < 500) {

@@ -12,7 +12,7 @@ export class PromMetrics implements Metrics {
   private readonly hashing = new Histogram({
     name: 'idp_password_hash_seconds', help: 'argon2id verify time', buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1], registers: [this.registry],
   });
-  private readonly storeErrors = new Counter({ name: 'idp_store_errors_total', help: 'Store calls that failed (Redis, MongoDB)', labelNames: ['store'], registers: [this.registry] });
+  private readonly storeErrors = new Counter({ name: 'idp_store_errors_total', help: 'Requests a store outage stopped (answered 503), by store (Redis, MongoDB)', labelNames: ['store'], registers: [this.registry] });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry });

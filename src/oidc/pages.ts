@@ -1,5 +1,7 @@
-import { StoreUnavailableError } from '../domain/errors.ts';
-import type { ErrorOut, KoaContextWithOIDC } from 'oidc-provider';
+import { answerStoreOutage, storeFailureOf } from '../http/store-outage.ts';
+import { errors, type ErrorOut, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Context } from 'koa';
+import { signInLost } from '../http/errors.ts';
 
 type Renderable = KoaContextWithOIDC & { render?: (view: string, locals?: Record<string, unknown>) => Promise<void> };
 
@@ -15,13 +17,12 @@ const FRIENDLY: Record<string, string> = {
 /** oidc-provider's error page, in our look. Never shows stack traces or internals. */
 export async function renderProviderError(ctx: KoaContextWithOIDC, out: ErrorOut, error: unknown): Promise<void> {
   const c = ctx as Renderable;
-  if (error instanceof StoreUnavailableError && c.render) {
-    // The same answer as our own routes give: a store outage is a 503 to retry, not a broken request.
-    ctx.set('Retry-After', '30');
-    await c.render('error', { title: 'Temporarily unavailable', message: 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.', detail: '', code: 'temporarily_unavailable' });
-    ctx.status = 503;
-    return;
-  }
+  // The same answer as our own routes give: a store outage is a 503 to retry, not a broken request.
+  const failure = storeFailureOf(error);
+  if (failure) return answerStoreOutage(ctx as unknown as Context, failure, 'html');
+  // The interaction or session this request resumes is gone (expired, or Redis lost it in a
+  // restart): not the application's fault, whatever the protocol's error code says.
+  if (error instanceof errors.SessionNotFound) return signInLost(ctx as unknown as Context);
   const message = FRIENDLY[out.error ?? ''] ?? 'Something went wrong with this sign-in request.';
   if (c.render) {
     await c.render('error', { title: 'Sign-in problem', message, detail: out.error_description ?? '', code: out.error ?? '' });

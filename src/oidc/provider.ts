@@ -3,6 +3,8 @@ import type { Deps } from '../ports/deps.ts';
 import type { ClientConfig } from '../config/schema.ts';
 import { providerConfiguration } from './configuration.ts';
 import { makeFindAccount } from './find-account.ts';
+import { noteStoreFailure, storeFailureOf } from '../http/store-outage.ts';
+import type { Context } from 'koa';
 
 export function createProvider(deps: Deps, clients: ClientConfig[], adapter?: new (name: string) => Adapter): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({ ...deps.config, clients }, {
@@ -12,6 +14,12 @@ export function createProvider(deps: Deps, clients: ClientConfig[], adapter?: ne
   provider.proxy = deps.config.proxy;
   // Our own signed cookies (account area) use the same rotating keys as the provider's.
   provider.keys = deps.config.cookieKeys;
-  provider.on('server_error', (_ctx, err) => deps.logger.error({ err: err.message }, 'provider server_error'));
+  // Its JSON endpoints answer any error they did not expect with a 500 and emit this; a store
+  // failure is noted for the outage boundary (src/http/store-outage.ts), which answers 503 instead.
+  provider.on('server_error', (ctx, err) => {
+    const failure = storeFailureOf(err);
+    if (failure) return noteStoreFailure(ctx as unknown as Context, failure);
+    deps.logger.error({ reqId: ctx.state?.requestId, method: ctx.method, path: ctx.path, err: err.message }, 'provider server_error');
+  });
   return provider;
 }

@@ -10,7 +10,8 @@ export interface Page {
 export class Browser {
   private jar = new Map<string, string>();
 
-  constructor(private readonly stopAt: string[] = []) {}
+  /** onResponse sees every response's status, redirects included (the soak counts them). */
+  constructor(private readonly stopAt: string[] = [], private readonly onResponse?: (status: number, url: string) => void) {}
 
   private cookieHeader(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -41,6 +42,7 @@ export class Browser {
       if (this.stopAt.some((s) => current.startsWith(s))) return { status: 0, url: current, html: '', stoppedAt: current };
       const res = await fetch(current, { method, body, headers: { ...headers, cookie: this.cookieHeader() }, redirect: 'manual' });
       this.store(res);
+      this.onResponse?.(res.status, current);
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         current = new URL(location, current).href;

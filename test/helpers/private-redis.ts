@@ -13,10 +13,11 @@ import { pingRedis } from './redis.ts';
 export class PrivateRedis {
   private child: ChildProcess | null = null;
   private readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'redis-private-'));
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number, private readonly extraArgs: string[]) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const r = new PrivateRedis(await freePort());
+  /** extraArgs: more redis-server options (the soak allows DEBUG SLEEP with '--enable-debug-command', 'local'). */
+  static async start(extraArgs: string[] = []): Promise<PrivateRedis> {
+    const r = new PrivateRedis(await freePort(), extraArgs);
     await r.restart();
     return r;
   }
@@ -26,7 +27,7 @@ export class PrivateRedis {
   /** Start (again) on the same port and wait until it answers PING. */
   async restart(): Promise<void> {
     if (this.child) return;
-    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir], { stdio: 'ignore' });
+    const child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', this.dir, ...this.extraArgs], { stdio: 'ignore' });
     this.child = child;
     child.once('exit', () => { if (this.child === child) this.child = null; });
     for (let i = 0; i < 100; i++) {

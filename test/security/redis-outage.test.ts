@@ -86,6 +86,28 @@ describe('security: Redis outage fails closed', function () {
     const done = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, u.secret!) });
     expect((await redeem(s, done)).claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
   });
+  it('a sign-in Redis lost in a restart: the page says what happened in plain words and offers to start again', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const s = await startSignIn(idp);
+    expect((await submitPassword(idp, s, u.login, u.password)).url).to.match(/\/two-factor$/);
+    await redis.stop();
+    await redis.restart(); // no persistence: every interaction and challenge is gone
+    for (let i = 0; i < 100 && (await readyz(idp)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
+    const uid = /\/interaction\/([^/]+)/.exec(s.page.url)![1]!;
+    for (const p of [
+      await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, u.secret!) }),
+      await s.browser.get(`${idp.url}/interaction/${uid}`),
+      await s.browser.get(`${idp.url}/auth/${uid}`),
+    ]) {
+      expect(p.stoppedAt, p.url).to.equal(undefined);
+      expect(p.status, p.url).to.equal(400);
+      const text = textOf(p.html);
+      expect(text, p.url).to.contain('it took too long, the service restarted meanwhile');
+      expect(text, p.url).to.contain('Start again');
+      expect(text, p.url).to.not.contain('The application sent an invalid');
+      expect(p.html).to.not.match(STACK);
+    }
+  });
 });
 
 describe('security: user store outage fails closed', function () {

@@ -92,7 +92,7 @@ describe('security: skipping or borrowing steps', function () {
     }
     for (const p of forged.slice(0, 3)) {
       expect(p.status, p.url).to.equal(400);
-      expect(textOf(p.html), p.url).to.contain("expired or was opened in another browser");
+      expect(textOf(p.html), p.url).to.contain("or it was opened in another browser");
     }
     expect(await idp.deps.challenges.get(uidOf(v.s.page))).to.deep.equal(before);
     const attackerAfter = await idp.deps.users.findById(attacker.user.id);

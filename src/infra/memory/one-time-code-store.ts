@@ -1,21 +1,23 @@
 import type { OneTimeCodeStore } from '../../ports/one-time-code-store.ts';
+import { ExpiringMap, type ExpiringMapOptions } from './expiring-map.ts';
+
+/** Codes kept at most (the oldest is dropped: that code stops working). */
+export const MEMORY_ONE_TIME_CODES_MAX = 100_000;
 
 /** In-process OneTimeCodeStore. Compare-and-delete runs without an await in between: atomic. */
 export class MemoryOneTimeCodeStore implements OneTimeCodeStore {
-  private readonly codes = new Map<string, { hash: string; expiresAt: number }>();
+  private readonly codes: ExpiringMap<string>;
+
+  constructor(options: ExpiringMapOptions = {}) {
+    this.codes = new ExpiringMap({ maxEntries: MEMORY_ONE_TIME_CODES_MAX, ...options });
+  }
 
   async put(key: string, codeHash: string, ttlSeconds: number): Promise<void> {
-    this.codes.set(key, { hash: codeHash, expiresAt: Date.now() + Math.max(1, Math.ceil(ttlSeconds)) * 1000 });
+    this.codes.set(key, codeHash, ttlSeconds);
   }
 
   async consume(key: string, codeHash: string): Promise<boolean> {
-    const entry = this.codes.get(key);
-    if (!entry) return false;
-    if (entry.expiresAt <= Date.now()) {
-      this.codes.delete(key);
-      return false;
-    }
-    if (entry.hash !== codeHash) return false;
+    if (this.codes.get(key) !== codeHash) return false;
     this.codes.delete(key);
     return true;
   }
@@ -23,4 +25,6 @@ export class MemoryOneTimeCodeStore implements OneTimeCodeStore {
   async delete(key: string): Promise<void> {
     this.codes.delete(key);
   }
+
+  get size(): number { return this.codes.size; }
 }

@@ -1,24 +1,28 @@
 import type { SessionRegistry } from '../../ports/session-registry.ts';
+import { ExpiringMap, type ExpiringMapOptions } from './expiring-map.ts';
 
-/** In-process SessionRegistry for the embedded default (expired ids are dropped when looked at or on open). */
+/** Open account-area sessions kept at most (the oldest is dropped: that session signs in again). */
+export const MEMORY_SESSIONS_MAX = 100_000;
+
+/** In-process SessionRegistry for the embedded default. */
 export class MemorySessionRegistry implements SessionRegistry {
-  private readonly expiries = new Map<string, number>();
+  private readonly expiries: ExpiringMap<true>;
+
+  constructor(options: ExpiringMapOptions = {}) {
+    this.expiries = new ExpiringMap({ maxEntries: MEMORY_SESSIONS_MAX, ...options });
+  }
 
   async open(sessionId: string, ttlSeconds: number): Promise<void> {
-    const now = Date.now();
-    for (const [id, expiresAt] of this.expiries) if (expiresAt <= now) this.expiries.delete(id);
-    this.expiries.set(sessionId, now + Math.max(1, Math.ceil(ttlSeconds)) * 1000);
+    this.expiries.set(sessionId, true, ttlSeconds);
   }
 
   async isOpen(sessionId: string): Promise<boolean> {
-    const expiresAt = this.expiries.get(sessionId);
-    if (expiresAt === undefined) return false;
-    if (expiresAt > Date.now()) return true;
-    this.expiries.delete(sessionId);
-    return false;
+    return this.expiries.get(sessionId) === true;
   }
 
   async close(sessionId: string): Promise<void> {
     this.expiries.delete(sessionId);
   }
+
+  get size(): number { return this.expiries.size; }
 }
