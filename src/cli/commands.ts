@@ -10,6 +10,7 @@ import type { Deps } from '../ports/deps.ts';
 import { userBatches } from '../auth/user-batches.ts';
 import { CLI_ACTOR, need, str, type Command } from './command.ts';
 import { listUsers } from './list-users.ts';
+import { seed } from './seed.ts';
 
 /** `--as`: the admin the action is recorded for (the audit entry also names the CLI and OS user). */
 async function adminByLogin(deps: Deps, login: string): Promise<User> {
@@ -136,6 +137,7 @@ export const commands: Record<string, Command> = {
       console.log(`Re-encrypted secrets of ${changed} users.`);
     },
   },
+  seed,
 };
 
 function sealedWithOldKey(deps: Deps, user: User): boolean {
