@@ -53,3 +53,19 @@ export function employeesLink(query: Pick<EmployeesQuery, 'search' | 'status'>, 
   const qs = params.toString();
   return qs ? `/admin/users?${qs}` : '/admin/users';
 }
+
+/**
+ * Where an action taken on the Employees page goes back to: the page it was sent from (search,
+ * filter, position), rebuilt from a checked query so it can only ever be an Employees page.
+ */
+export function returnLink(back: unknown): string {
+  if (typeof back !== 'string' || back.length > 1000 || !back.startsWith('/admin/users')) return '/admin/users';
+  try {
+    const url = new URL(back, 'http://localhost');
+    if (url.pathname !== '/admin/users') return '/admin/users';
+    const query = parseEmployeesQuery(Object.fromEntries(url.searchParams));
+    return employeesLink(query, { after: query.after, before: query.before });
+  } catch {
+    return '/admin/users';
+  }
+}

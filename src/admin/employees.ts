@@ -69,11 +69,10 @@ export function employeesPage(deps: Deps) {
       })
       : { users: [], more: false };
     const rows = await Promise.all(page.users.map((u) => row(u, policy, now)));
-    const links = pageLinks(query, page);
     await ctx.render('admin/users', {
       title: 'Employees', rows, notice, error, search: query.search, status: query.status,
       filters: USER_STATUSES.map((s) => ({ label: STATUS_LABELS[s], href: employeesLink({ search: query.search, status: s }), current: s === query.status })),
-      ...links, pageSize: EMPLOYEES_PAGE_SIZE,
+      ...pageLinks(query, page), pageSize: EMPLOYEES_PAGE_SIZE, here: employeesLink(query, { after: query.after, before: query.before }),
       emptyText: emptyText(query, Boolean(query.after ?? query.before)),
     });
     ctx.status = status;

@@ -10,6 +10,7 @@ import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { auditDetails } from './audit-text.ts';
 import { employeesPage } from './employees.ts';
+import { returnLink } from './employees-query.ts';
 
 const policyForm = z.object({
   csrf: field(100),
@@ -47,7 +48,7 @@ export function adminRoutes(deps: Deps) {
   const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
     try {
       const notice = await run(ctx, accountState(ctx).user, String(ctx.params.id));
-      redirectWithNotice(ctx, '/admin/users', notice);
+      redirectWithNotice(ctx, returnLink((ctx.request as unknown as { body?: Record<string, unknown> }).body?.back), notice);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await showUsers(ctx, null, err.message, err.status);

@@ -6,6 +6,7 @@ import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
 import { textOf, type Browser, type Page } from '../helpers/browser.ts';
 import { adminSession, userCells } from '../helpers/admin.ts';
+import { csrfOf } from '../helpers/account.ts';
 
 const START = Date.UTC(2026, 5, 1, 12, 0, 0);
 const decode = (s: string) => s.replace(/&amp;/g, '&').replace(/&#34;|&quot;/g, '"').replace(/&#39;/g, "'");
@@ -121,6 +122,21 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     const optional = await get('/admin/users?filter=overdue');
     expect(rowLogins(optional)).to.deep.equal([]);
     expect(empty(optional)).to.equal('No overdue employees.');
+  });
+
+  it('an action taken on a searched page comes back to that page; the way back can only be an Employees page', async () => {
+    const page = await get('/admin/users?search=person+11&filter=not-enrolled');
+    expect(rowLogins(page)).to.deep.equal(['e110@corp.example', 'e112@corp.example', 'e113@corp.example', 'e115@corp.example', 'e116@corp.example', 'e118@corp.example', 'e119@corp.example']);
+    const target = (await idp.deps.users.findByLogin('e112@corp.example'))!;
+    const back = decode(/name="back" value="([^"]*)"/.exec(page.html)![1]!);
+    expect(back).to.equal('/admin/users?search=person+11&filter=not-enrolled');
+    const done = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-01', back });
+    expect(done.url).to.equal(`${idp.url}${back}`);
+    expect(textOf(done.html)).to.contain('Deadline extended to 1 July 2026.');
+    for (const evil of ['https://evil.example/admin/users', '//evil.example/admin/users', '/admin/usersX', '/admin/users?filter=bogus', '/admin/audit', 'x'.repeat(2000)]) {
+      const res = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-02', back: evil });
+      expect(res.url, evil).to.equal(`${idp.url}/admin/users`);
+    }
   });
 
   it('bad query strings get a 400 page that says why; unknown parameters are ignored; never a 500', async () => {
