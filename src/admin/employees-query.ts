@@ -1,5 +1,5 @@
 import { DomainError } from '../domain/errors.ts';
-import { isUserStatus, MAX_SEARCH_LENGTH, type UserStatus } from '../domain/user-filter.ts';
+import { hasControlCharacters, isUserStatus, MAX_SEARCH_LENGTH, type UserStatus } from '../domain/user-filter.ts';
 
 /** The Employees page's query string: ?search=&filter=&after=|before= (login cursors). */
 export interface EmployeesQuery {
@@ -10,7 +10,6 @@ export interface EmployeesQuery {
 }
 
 const MAX_LOGIN_LENGTH = 254;
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export const STATUS_LABELS: Record<UserStatus, string> = {
   all: 'Everyone', enrolled: 'Enrolled', 'not-enrolled': 'Not enrolled', overdue: 'Overdue', admins: 'Administrators',
@@ -26,7 +25,7 @@ function single(query: Record<string, unknown>, key: string): string | undefined
 
 function cursor(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!value || value.length > MAX_LOGIN_LENGTH || CONTROL.test(value)) throw refuse('This page link is not valid. Go back to the first page of Employees.');
+  if (!value || value.length > MAX_LOGIN_LENGTH || hasControlCharacters(value)) throw refuse('This page link is not valid. Go back to the first page of Employees.');
   return value;
 }
 
@@ -34,7 +33,7 @@ function cursor(value: string | undefined): string | undefined {
 export function parseEmployeesQuery(query: Record<string, unknown>): EmployeesQuery {
   const search = (single(query, 'search') ?? '').trim();
   if (search.length > MAX_SEARCH_LENGTH) throw refuse(`Search with at most ${MAX_SEARCH_LENGTH} characters: the start of a login or a name.`);
-  if (CONTROL.test(search)) throw refuse('Search with letters, digits and punctuation only.');
+  if (hasControlCharacters(search)) throw refuse('Search with letters, digits and punctuation only.');
   const status = single(query, 'filter') || 'all';
   if (!isUserStatus(status)) throw refuse(`There is no such filter. Show one of: ${Object.values(STATUS_LABELS).join(', ')}.`);
   const after = cursor(single(query, 'after'));

@@ -3,7 +3,7 @@ import { userBatches } from '../auth/user-batches.ts';
 import { deadlineFor } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Policy, User } from '../domain/types.ts';
-import { isUserStatus, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH, searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
+import { hasControlCharacters, isUserStatus, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH, searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
 import { flag, str, wholeNumber, type Command, type Values } from './command.ts';
 
 const DEFAULT_LIMIT = 100;
@@ -24,7 +24,15 @@ function status(v: Values): UserStatus {
 function search(v: Values): string {
   const text = typeof v.search === 'string' ? v.search.trim() : '';
   if (text.length > MAX_SEARCH_LENGTH) throw new DomainError('bad_search', `--search can be at most ${MAX_SEARCH_LENGTH} characters.`);
+  if (hasControlCharacters(text)) throw new DomainError('bad_search', '--search takes letters, digits and punctuation only.');
   return text;
+}
+
+function after(v: Values): string | undefined {
+  if (v.after === undefined) return undefined;
+  const login = String(v.after).trim().toLowerCase();
+  if (!login || login.length > 254 || hasControlCharacters(login)) throw new DomainError('bad_after', '--after takes a login, as the last line of the previous page shows it.');
+  return login;
 }
 
 /** `list-users`: one page (or, with --all, every match a batch at a time), searched and filtered by the store. */
@@ -35,7 +43,7 @@ export const listUsers: Command = {
     const policy = await currentPolicy(deps);
     const text = search(v);
     const limit = wholeNumber(v, 'limit', 1, MAX_PAGE_SIZE, DEFAULT_LIMIT);
-    const after = typeof v.after === 'string' ? v.after.trim().toLowerCase() : undefined;
+    const from = after(v);
     const base = statusFilter(status(v), policy, deps.clock.now());
     if (!base) return console.log('0 users. (Nobody is overdue while two-step sign-in is optional.)');
     const filter = text ? { ...base, search: searchKey(text) } : base;
@@ -44,7 +52,7 @@ export const listUsers: Command = {
       for await (const batch of userBatches(deps.users, filter)) for (const u of batch) { console.log(line(u, policy)); n++; }
       return console.log(`${n} users.`);
     }
-    const page = await deps.users.page(filter, after ? { limit, after } : { limit });
+    const page = await deps.users.page(filter, from ? { limit, after: from } : { limit });
     for (const u of page.users) console.log(line(u, policy));
     const last = page.users.at(-1)?.login;
     console.log(page.more && last ? `${page.users.length} users shown. More: add --after ${last} (or --all).` : `${page.users.length} users.`);

@@ -8,6 +8,8 @@ export const isUserStatus = (s: string): s is UserStatus => (USER_STATUSES as re
 
 /** A search is the start of a login or a name: longer text is refused, not cut. */
 export const MAX_SEARCH_LENGTH = 100;
+/** Searches and page cursors never carry control characters (a NUL cannot even be put in a MongoDB regex). */
+export const hasControlCharacters = (s: string): boolean => /[\u0000-\u001f\u007f]/.test(s);
 
 /** The most users one page (or one batch) may hold: no store call returns more. */
 export const MAX_PAGE_SIZE = 1000;

@@ -70,5 +70,7 @@ describe('integration: admin CLI list-users (paged, searched, filtered by the st
     await refused({ status: 'admins', 'not-enrolled': true }, 'Give --status or --not-enrolled, not both.');
     for (const limit of ['0', '1001', 'abc', '-5', '2.5']) await refused({ limit }, '--limit must be a whole number from 1 to 1000.');
     await refused({ search: 'x'.repeat(101) }, '--search can be at most 100 characters.');
+    await refused({ search: 'a\u0000' }, '--search takes letters, digits and punctuation only.');
+    for (const bad of ['', ' ', 'x'.repeat(255), 'a\nb']) await refused({ after: bad }, '--after takes a login, as the last line of the previous page shows it.');
   });
 });
