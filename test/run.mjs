@@ -54,7 +54,7 @@ const tsc = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit', env });
 const typecheckFailed = tsc.status !== 0;
 if (typecheckFailed) console.error('typecheck failed (counted as one failure)');
 
-const SUITES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'];
+const SUITES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts', 'test/scale/**/*.test.ts'];
 const extra = process.argv.length > 2 ? process.argv.slice(2) : SUITES;
 const summaryFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mocha-summary-')), 'counts.json');
 const mocha = spawnSync('npx', ['mocha', ...extra], { stdio: 'inherit', env: { ...env, SUMMARY_FILE: summaryFile } });
