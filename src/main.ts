@@ -8,6 +8,7 @@ import { createLogger } from './logger.ts';
 import { withBuiltInClients, demoUrl } from './oidc/clients.ts';
 import { demoApp } from './demo/app.ts';
 import { seedDemoUsers } from './demo/seed.ts';
+import { seedAtStart } from './demo/seed-at-start.ts';
 
 async function main(): Promise<void> {
   let config;
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   if (config.demo.seedUsers) {
     for (const u of await seedDemoUsers(runtime.deps)) lines.push(`  demo ${u.role.padEnd(8)} ${u.login} / ${u.password}`);
   }
+  if (config.demo.seedEmployees) lines.push(await seedAtStart(runtime.deps, config.demo.seedEmployees));
   lines.push(`  account:   ${config.issuer}/account`);
   const inMemory = [config.stores.users === 'memory' ? 'users and policy' : null, config.stores.state === 'memory' ? 'sign-in state' : null, config.stores.provider === 'memory' ? 'provider sessions and tokens' : null].filter(Boolean);
   if (inMemory.length) lines.push(`  stores:    in memory: ${inMemory.join(', ')} (lost on restart)`);

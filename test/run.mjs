@@ -70,7 +70,7 @@ const tsc = spawnSync('npx', ['tsc', '--noEmit'], { stdio: 'inherit', env });
 const typecheckFailed = tsc.status !== 0;
 if (typecheckFailed) console.error('typecheck failed (counted as one failure)');
 
-const SUITES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'];
+const SUITES = ['test/unit/**/*.test.ts', 'test/contract/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts', 'test/scale/**/*.test.ts'];
 const MONGO_SUITES = ['test/integration/**/*.test.ts', 'test/security/**/*.test.ts'];
 // `npm test -- FILES` runs just those, once (USER_STORE=mongo in the environment picks the store).
 const only = process.argv.length > 2 ? process.argv.slice(2) : null;

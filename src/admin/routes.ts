@@ -2,8 +2,6 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { passwordKey, secondFactorKey } from '../auth/limits.ts';
-import { daysLeft, isExempt, setupDueBy } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
@@ -11,6 +9,8 @@ import { formatDate, formatDateTime } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { auditDetails } from './audit-text.ts';
+import { employeesPage } from './employees.ts';
+import { returnLink } from './employees-query.ts';
 
 const policyForm = z.object({
   csrf: field(100),
@@ -31,52 +31,24 @@ function endOfDayUtc(isoDate: string): Date {
 export function adminRoutes(deps: Deps) {
   async function showSettings(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
     const policy = await currentPolicy(deps);
-    const users = await deps.users.list();
+    const enrolled = await deps.users.count({ enrolled: true });
+    const total = await deps.users.count();
     const updater = policy.updatedBy ? await deps.users.findById(policy.updatedBy) : null;
     await ctx.render('admin/settings', {
       title: 'Two-factor authentication', policy, notice, error,
-      enrolled: users.filter((u) => u.twoFactor.enabled).length, total: users.length,
+      enrolled, total,
       enforcedSince: policy.enforcedSince ? formatDate(policy.enforcedSince) : '',
       updatedAt: policy.updatedAt ? formatDateTime(policy.updatedAt) : '', updatedBy: updater?.login ?? policy.updatedBy ?? '',
     });
     ctx.status = status;
   }
 
-  async function lockText(id: string, login: string, nowMs: number): Promise<string | null> {
-    const codes = await deps.limiter.lockedUntil(secondFactorKey(id), nowMs);
-    const passwords = await deps.limiter.lockedUntil(passwordKey(login), nowMs);
-    const parts = [codes ? `wrong codes, until ${formatDateTime(new Date(codes))}` : null, passwords ? `wrong passwords, until ${formatDateTime(new Date(passwords))}` : null];
-    return codes || passwords ? `locked (${parts.filter(Boolean).join('; ')})` : null;
-  }
-
-  async function showUsers(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
-    const policy = await currentPolicy(deps);
-    const now = deps.clock.now();
-    const filter = ctx.query.filter;
-    const rows = [];
-    for (const u of await deps.users.list()) {
-      const deadline = !u.twoFactor.enabled ? setupDueBy(u, policy) : null;
-      const overdue = Boolean(deadline && deadline <= now);
-      if (filter === 'not-enrolled' && u.twoFactor.enabled) continue;
-      if (filter === 'overdue' && !overdue) continue;
-      rows.push({
-        id: u.id, login: u.login, name: u.name, role: u.role, enabled: u.twoFactor.enabled,
-        deadline: deadline ? formatDate(deadline) : null, daysLeft: deadline ? daysLeft(deadline, now) : null, overdue,
-        exempt: isExempt(u, now) && u.enforcement.exemptUntil ? formatDate(u.enforcement.exemptUntil) : null,
-        lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
-        codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
-        // Locked out of either step: too many wrong codes, or too many wrong passwords.
-        locked: await lockText(u.id, u.login, now.getTime()),
-      });
-    }
-    await ctx.render('admin/users', { title: 'Employees', rows, notice, error });
-    ctx.status = status;
-  }
+  const showUsers = employeesPage(deps);
 
   const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
     try {
       const notice = await run(ctx, accountState(ctx).user, String(ctx.params.id));
-      redirectWithNotice(ctx, '/admin/users', notice);
+      redirectWithNotice(ctx, returnLink((ctx.request as unknown as { body?: Record<string, unknown> }).body?.back), notice);
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       await showUsers(ctx, null, err.message, err.status);

@@ -27,14 +27,16 @@ export async function changePolicy(deps: Deps, admin: User, change: PolicyChange
     const allowed = canMakeMandatory(admin);
     if (!allowed.ok) throw new DomainError('admin_needs_2fa', allowed.reason, 403);
   }
+  // The deadlines first (one updateMany): if that write fails or times out, the policy is still as
+  // it was, and deadlines stored while it is optional count for nothing until it is turned on again.
+  let deadlinesSet = 0;
+  if (turningOn) deadlinesSet = await deps.users.setDeadlineForUnenrolled(new Date(now.getTime() + change.graceDays * DAY_MS));
   const saved = await deps.policies.save({
     ...change,
     enforcedSince: turningOn ? now : before.enforcedSince,
     updatedBy: admin.id,
     updatedAt: now,
   });
-  let deadlinesSet = 0;
-  if (turningOn) deadlinesSet = await deps.users.setDeadlineForUnenrolled(new Date(now.getTime() + change.graceDays * DAY_MS));
   await audit(deps, admin.id, 'policy.changed', null, {
     mandatoryBefore: before.mandatory, mandatory: change.mandatory, graceDays: change.graceDays,
     sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet, ...origin(via),

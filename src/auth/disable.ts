@@ -1,5 +1,6 @@
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
 import type { User } from '../domain/types.ts';
+import { adminsWithTwoFactorExcept } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
@@ -9,8 +10,9 @@ import { invalidateSessions } from './sessions.ts';
 
 export type DisableOutcome = { kind: 'refused'; reason: string } | CodeOutcome;
 
-export async function otherAdminsWithTwoFactor(deps: Deps, userId: string): Promise<number> {
-  return (await deps.users.list()).filter((u) => u.role === 'admin' && u.active && u.twoFactor.enabled && u.id !== userId).length;
+/** For the last-admin rule: one indexed count, not a read of every user. */
+export function otherAdminsWithTwoFactor(deps: Deps, userId: string): Promise<number> {
+  return deps.users.count(adminsWithTwoFactorExcept(userId));
 }
 
 /** Turn 2FA off, where policy allows, after a current code. */

@@ -3,6 +3,7 @@ import type { Policy, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
+import { userBatches } from './user-batches.ts';
 
 /** Tell an unenrolled user their deadline is 7 days or 1 day away, once per reminder. */
 export async function remindIfDue(deps: Deps, user: User, policy: Policy): Promise<boolean> {
@@ -18,13 +19,13 @@ export async function remindIfDue(deps: Deps, user: User, policy: Policy): Promi
   return true;
 }
 
-/** The periodic sweep (every instance runs it; the existsSince check keeps reminders single). */
+/** The periodic sweep, a batch at a time (every instance runs it; the existsSince check keeps reminders single). */
 export async function sendDeadlineReminders(deps: Deps): Promise<number> {
   const policy = await currentPolicy(deps);
   if (!policy.mandatory) return 0;
   let sent = 0;
-  for (const user of await deps.users.list({ notEnrolled: true })) {
-    if (await remindIfDue(deps, user, policy)) sent++;
+  for await (const batch of userBatches(deps.users, { enrolled: false, active: true })) {
+    for (const user of batch) if (await remindIfDue(deps, user, policy)) sent++;
   }
   return sent;
 }

@@ -1,25 +1,16 @@
 import { sendDeadlineReminders } from '../auth/reminders.ts';
-import type { ParseArgsConfig } from 'node:util';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { audit } from '../auth/notify.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
-import { deadlineFor } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Role, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 
-type Values = Record<string, string | boolean | undefined>;
-interface Command { summary: string; options: NonNullable<ParseArgsConfig['options']>; run(deps: Deps, v: Values): Promise<void> }
-
-const CLI_ACTOR = `cli:${process.env.USER ?? 'unknown'}`;
-const str = { type: 'string' as const };
-
-function need(v: Values, key: string): string {
-  const value = v[key];
-  if (typeof value !== 'string' || !value) throw new DomainError('missing_option', `--${key} is required.`);
-  return value;
-}
+import { userBatches } from '../auth/user-batches.ts';
+import { CLI_ACTOR, need, str, type Command } from './command.ts';
+import { listUsers } from './list-users.ts';
+import { seed } from './seed.ts';
 
 /** `--as`: the admin the action is recorded for (the audit entry also names the CLI and OS user). */
 async function adminByLogin(deps: Deps, login: string): Promise<User> {
@@ -72,19 +63,7 @@ export const commands: Record<string, Command> = {
       console.log(`Password set for ${user.login}.`);
     },
   },
-  'list-users': {
-    summary: '[--not-enrolled]',
-    options: { 'not-enrolled': { type: 'boolean' } },
-    async run(deps, v) {
-      const policy = await currentPolicy(deps);
-      const users = await deps.users.list(v['not-enrolled'] ? { notEnrolled: true } : {});
-      for (const u of users) {
-        const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy)?.toISOString().slice(0, 10) ?? '' : '';
-        console.log([u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? '2FA on ' : '2FA off', deadline ? `deadline ${deadline}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd());
-      }
-      console.log(`${users.length} users.`);
-    },
-  },
+  'list-users': listUsers,
   'set-policy': {
     summary: '--as ADMIN_EMAIL [--mandatory true|false] [--grace-days N] [--send-code true|false]',
     options: { as: str, mandatory: str, 'grace-days': str, 'send-code': str },
@@ -150,14 +129,20 @@ export const commands: Record<string, Command> = {
     options: {},
     async run(deps) {
       let changed = 0;
-      for (const listed of await deps.users.list()) {
-        if (await reencryptUser(deps, listed.id)) changed++;
+      for await (const batch of userBatches(deps.users, {})) {
+        // The batch's copy only says who may need it; reencryptUser reads again before it writes.
+        for (const listed of batch) if (sealedWithOldKey(deps, listed) && await reencryptUser(deps, listed.id)) changed++;
       }
       await audit(deps, CLI_ACTOR, 'secrets.reencrypted', null, { users: changed });
       console.log(`Re-encrypted secrets of ${changed} users.`);
     },
   },
+  seed,
 };
+
+function sealedWithOldKey(deps: Deps, user: User): boolean {
+  return [user.twoFactor.secret, user.twoFactor.pendingSecret].some((s) => s && deps.secrets.needsRotation(s));
+}
 
 /**
  * Re-seal one user's secrets with the newest key. Compare-and-set: when the user changed device
@@ -168,7 +153,7 @@ async function reencryptUser(deps: Deps, id: string): Promise<boolean> {
     const user = await deps.users.findById(id);
     if (!user) return false;
     const current = { secret: user.twoFactor.secret, pendingSecret: user.twoFactor.pendingSecret };
-    if (![current.secret, current.pendingSecret].some((s) => s && deps.secrets.needsRotation(s))) return false;
+    if (!sealedWithOldKey(deps, user)) return false;
     const reseal = (s: string | null) => (s ? deps.secrets.seal(deps.secrets.open(s)) : null);
     if (await deps.users.replaceSealedSecrets(id, current, { secret: reseal(current.secret), pendingSecret: reseal(current.pendingSecret) })) return true;
   }

@@ -28,6 +28,7 @@ export function productionRefusals(config: RawConfig, nodeVersion: string = proc
   if (config.recoveryCodePepper.length < 32) refusals.push('RECOVERY_CODE_PEPPER is missing or shorter than 32 characters.');
   if (!config.issuer.startsWith('https://')) refusals.push(`ISSUER must be an https:// URL (got ${config.issuer}).`);
   if (config.demo.enabled || config.demo.seedUsers) refusals.push('The demo app and demo users must be disabled in production (DEMO_ENABLED=false, DEMO_SEED_USERS=false).');
+  if (config.demo.seedEmployees > 0) refusals.push('DEMO_EMPLOYEES seeds users who share one known password: never in production.');
   if (config.password.memoryCost < 19456 || config.password.timeCost < 2) refusals.push('Password hashing parameters are below the OWASP minimum (argon2id m=19456 KiB, t=2).');
   if (config.webhook.url && !config.webhook.url.startsWith('https://')) refusals.push('WEBHOOK_URL must be an https:// URL: notifications carry sign-in details.');
   if (config.webhook.url && config.webhook.secret.length < 32) refusals.push('WEBHOOK_SECRET must be at least 32 characters so receivers can check the signature.');

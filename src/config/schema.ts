@@ -60,7 +60,11 @@ export const configSchema = z.object({
     sendCodeToNotifications: z.boolean(),
   }),
   clients: z.array(clientSchema),
-  demo: z.object({ enabled: z.coerce.boolean(), port: z.coerce.number().int().min(0).max(65535), seedUsers: z.coerce.boolean() }),
+  demo: z.object({
+    enabled: z.coerce.boolean(), port: z.coerce.number().int().min(0).max(65535), seedUsers: z.coerce.boolean(),
+    /** Development: seed this many employees at start (see demo/seed-employees.ts). */
+    seedEmployees: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  }),
   /** After SIGTERM, /readyz fails this long before the server stops accepting (load balancer drain). */
   shutdownDelaySeconds: z.coerce.number().min(0).max(120).default(0),
   metrics: z.object({ token: z.string() }),

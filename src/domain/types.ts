@@ -50,6 +50,8 @@ export interface NewUser {
   passwordHash: string;
   createdAt: Date;
   enforcement?: Partial<Enforcement>;
+  /** Already enrolled elsewhere (imports, seeded test users): 2FA on with this sealed secret. */
+  twoFactor?: { secret: string; enabledAt: Date };
 }
 
 export interface Policy {

@@ -1,14 +1,17 @@
 import type { Context } from 'koa';
 import { remindIfDue } from '../auth/reminders.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { daysLeft } from '../domain/deadline.ts';
+import { DAY_MS, daysLeft } from '../domain/deadline.ts';
+import { activeAdminsExcept } from '../domain/user-filter.ts';
+import { userBatches } from '../auth/user-batches.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
 import { formatDate } from '../http/format.ts';
 import { backToLogin, loadSignIn, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 
-const DAY_MS = 24 * 3600 * 1000;
+/** Admins fetched per user-store call: no call on this sign-in path returns more than a page. */
+const ADMINS_PER_CALL = 50;
 
 /**
  * A user past the deadline tried to sign in: audit it, tell the user, and tell every admin
@@ -19,10 +22,11 @@ export async function recordDenied(deps: Deps, userId: string, deadline: Date, i
   await audit(deps, 'system', 'sign-in.denied-after-deadline', userId, { deadline: deadline.toISOString(), ip });
   await notifyUser(deps, userId, 'sign-in-denied', { deadline: deadline.toISOString(), at: now.toISOString() });
   const user = await deps.users.findById(userId);
-  const admins = (await deps.users.list()).filter((u) => u.role === 'admin' && u.active && u.id !== userId);
-  for (const admin of admins) {
-    const told = await deps.notifications.existsSince(admin.id, 'user-denied-after-deadline', new Date(now.getTime() - DAY_MS), 'userId', userId);
-    if (!told) await notifyUser(deps, admin.id, 'user-denied-after-deadline', { userId, login: user?.login ?? userId, deadline: deadline.toISOString() });
+  for await (const admins of userBatches(deps.users, activeAdminsExcept(userId), ADMINS_PER_CALL)) {
+    for (const admin of admins) {
+      const told = await deps.notifications.existsSince(admin.id, 'user-denied-after-deadline', new Date(now.getTime() - DAY_MS), 'userId', userId);
+      if (!told) await notifyUser(deps, admin.id, 'user-denied-after-deadline', { userId, login: user?.login ?? userId, deadline: deadline.toISOString() });
+    }
   }
 }
 

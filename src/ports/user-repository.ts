@@ -1,25 +1,46 @@
 import type { Enforcement, NewUser, User } from '../domain/types.ts';
+import type { UserFilter } from '../domain/user-filter.ts';
 
-export interface UserListFilter {
-  /** Only users without 2FA enabled. */
-  notEnrolled?: boolean;
+/** A user's TOTP secret and pending (not yet confirmed) secret, as stored: encrypted. */
+export interface SealedSecrets { secret: string | null; pendingSecret: string | null }
+
+/** Keyset paging in login order (logins are unique): the first page, the one after a login, or the one before. */
+export interface PageRequest {
+  /** 1 to MAX_PAGE_SIZE. */
+  limit: number;
+  /** Logins after this one (Next). */
+  after?: string;
+  /** Logins before this one (Previous); not together with `after`. */
+  before?: string;
+}
+
+export interface UserPage {
+  /** At most `limit` users, in login order. */
+  users: User[];
+  /** More users match beyond these in the direction asked: after the last (or, with `before`, before the first). */
+  more: boolean;
 }
 
 /**
  * Users. Every method that changes two-factor state is a single atomic update,
  * so concurrent requests (several server instances) cannot interleave badly.
+ * No method returns the whole collection: lists come a page at a time, counts are counted by the store.
  */
-/** A user's TOTP secret and pending (not yet confirmed) secret, as stored: encrypted. */
-export interface SealedSecrets { secret: string | null; pendingSecret: string | null }
-
 export interface UserRepository {
   /** Throws DuplicateLoginError when the (lower-cased) login exists. */
   create(input: NewUser): Promise<User>;
+  /**
+   * Insert a batch of new users in one write (seeding, imports; keep a batch to about 1,000).
+   * Logins that exist already, or repeat within the batch, are skipped. Returns how many were inserted.
+   */
+  createMany(inputs: NewUser[]): Promise<number>;
   findById(id: string): Promise<User | null>;
   /** Case-insensitive: the login is lower-cased before lookup. */
   findByLogin(login: string): Promise<User | null>;
-  list(filter?: UserListFilter): Promise<User[]>;
-  count(): Promise<number>;
+  /** One page of the users matching the filter (see domain/user-filter.ts for what it means). */
+  page(filter: UserFilter, request: PageRequest): Promise<UserPage>;
+  /** How many users match (all of them without a filter). */
+  count(filter?: UserFilter): Promise<number>;
 
   setPassword(id: string, passwordHash: string): Promise<void>;
   setActive(id: string, active: boolean): Promise<void>;

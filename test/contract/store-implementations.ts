@@ -53,7 +53,7 @@ const memory: StoreImplementation = {
   async close() {},
 };
 
-function mongo(): StoreImplementation {
+function mongo(options: { socketTimeoutMS?: number }): StoreImplementation {
   const uri = process.env.MONGODB_URI;
   let root: mongoose.Connection | null = null;
   let db: mongoose.Connection | null = null;
@@ -62,7 +62,7 @@ function mongo(): StoreImplementation {
     skipReason: uri ? null : `MONGODB_URI is not set (${process.env.MONGODB_SKIP_REASON ?? 'no MongoDB server on this machine'})`,
     async open() {
       if (!uri) throw new Error('MONGODB_URI is not set');
-      root = await connectMongo(uri);
+      root = await connectMongo(uri, options);
       const dbName = `idp_contract_${Date.now()}_${randomBytes(4).toString('hex')}`;
       db = root.useDb(dbName, { useCache: false });
       await ensureIndexes(db);
@@ -96,8 +96,9 @@ function mongo(): StoreImplementation {
   };
 }
 
-export function storeImplementations(): StoreImplementation[] {
-  return [memory, mongo()];
+/** `socketTimeoutMS`: let slow operations finish (the scale suite measures them) instead of failing after 30 s. */
+export function storeImplementations(options: { socketTimeoutMS?: number } = {}): StoreImplementation[] {
+  return [memory, mongo(options)];
 }
 
 /**

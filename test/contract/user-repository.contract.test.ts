@@ -100,17 +100,17 @@ describeEachImplementation('UserRepository', (stores) => {
       expect(await users.count()).to.equal(1);
     });
 
-    it('lists users sorted by login and filters the not enrolled ones', async () => {
+    it('pages users sorted by login and filters the not enrolled ones (more in user-queries.contract.test.ts)', async () => {
       const { users } = stores();
       const zed = await users.create(newUser('zed'));
       const amy = await users.create(newUser('amy'));
       const mia = await users.create(newUser('Mia'));
       await enrol(users, mia.id);
-      expect((await users.list()).map((u) => u.login)).to.deep.equal(['amy', 'mia', 'zed']);
-      expect((await users.list({})).map((u) => u.login)).to.deep.equal(['amy', 'mia', 'zed']);
-      expect((await users.list({ notEnrolled: true })).map((u) => u.id)).to.deep.equal([amy.id, zed.id]);
-      expect((await users.list({ notEnrolled: false })).map((u) => u.login)).to.deep.equal(['amy', 'mia', 'zed']);
+      expect((await users.page({}, { limit: 10 })).users.map((u) => u.login)).to.deep.equal(['amy', 'mia', 'zed']);
+      expect((await users.page({ enrolled: false }, { limit: 10 })).users.map((u) => u.id)).to.deep.equal([amy.id, zed.id]);
+      expect(await users.page({ enrolled: true }, { limit: 10 })).to.deep.equal({ users: [await reload(users, mia.id)], more: false });
       expect(await users.count()).to.equal(3);
+      expect(await users.count({ enrolled: false })).to.equal(2);
     });
   });
 
@@ -430,8 +430,8 @@ describeEachImplementation('UserRepository', (stores) => {
       };
       mutate(created);
       mutate(await reload(users, created.id));
-      const listed = await users.list();
-      for (const u of listed) mutate(u);
+      const listed = await users.page({}, { limit: 10 });
+      for (const u of listed.users) mutate(u);
       const byLogin = await users.findByLogin('yul');
       if (byLogin) mutate(byLogin);
 

@@ -41,6 +41,8 @@ export interface InstanceOptions {
   overrides?: Record<string, unknown>;
   /** Share stores with another instance (multi-instance tests). */
   shareWith?: TestInstance;
+  /** Use these stores instead of the configured ones (e.g. MongoDB ones, or wrapped to count calls). */
+  stores?: Partial<Pick<Deps, 'users' | 'policies' | 'notifications' | 'audit'>>;
   clock?: ManualClock;
   redis?: Redis;
   prefix?: string;
@@ -79,6 +81,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
       notifications: shared.deps.notifications, audit: shared.deps.audit,
     });
   }
+  if (options.stores) Object.assign(runtime.deps, options.stores);
   const readiness = new Readiness();
   const provider = buildApp(runtime.deps, {
     ...(runtime.adapter ? { adapter: runtime.adapter } : {}), readiness, checks: runtime.checks, metrics: runtime.metrics,

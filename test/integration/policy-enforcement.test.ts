@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import * as oidc from 'openid-client';
 import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor } from '../../src/auth/admin-actions.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
+import { StoreUnavailableError } from '../../src/domain/errors.ts';
+import { defaultPolicy } from '../../src/auth/policy.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
 import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
@@ -50,6 +52,18 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     expect(entry!.action).to.equal('policy.changed');
     expect(entry!.actor).to.equal(admin.user.id);
     expect(entry!.details).to.include({ mandatory: true, graceDays: 14 });
+  });
+
+  it('when giving everyone their deadline fails (store down, write timed out), the policy stays optional and nothing is audited', async () => {
+    const audits = await idp.deps.audit.count();
+    const failing = { ...idp.deps, users: Object.assign(Object.create(idp.deps.users), {
+      setDeadlineForUnenrolled: () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('socket timeout'))),
+    }) };
+    let refused: unknown = null;
+    try { await makeMandatory(failing); } catch (err) { refused = err; }
+    expect(refused).to.be.instanceOf(StoreUnavailableError);
+    expect((await idp.deps.policies.get(defaultPolicy(idp.deps))).mandatory).to.equal(false);
+    expect(await idp.deps.audit.count()).to.equal(audits);
   });
 
   it('day 0: deadline page says "14 days left (until …)"; Later gives the app a code with amr ["pwd"]', async () => {

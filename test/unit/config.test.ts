@@ -51,6 +51,7 @@ describe('config: production boot refusals', () => {
     ['missing recovery-code pepper', { recoveryCodePepper: '' }, /RECOVERY_CODE_PEPPER/],
     ['http issuer', { issuer: 'http://login.example.com' }, /https:\/\//],
     ['demo app enabled', { demo: { enabled: true, port: 3001, seedUsers: false } }, /demo app/],
+    ['seeded employees (DEMO_EMPLOYEES)', { demo: { enabled: false, port: 3001, seedUsers: false, seedEmployees: 100 } }, /DEMO_EMPLOYEES seeds users who share one known password/],
     ['weak argon2 parameters', { password: { memoryCost: 4096, timeCost: 1, parallelism: 1, maxFailures: 10, lockMinutes: 15, maxPerHour: 100 } }, /OWASP/],
   ];
   for (const [name, overrides, message] of cases) {

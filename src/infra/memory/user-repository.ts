@@ -1,12 +1,9 @@
-import { newUserRecord, noTwoFactor } from '../../domain/new-user.ts';
+import { newUserRecord, noTwoFactor, normaliseLogin } from '../../domain/new-user.ts';
 import { randomBytes } from 'node:crypto';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
-import type { SealedSecrets, UserListFilter, UserRepository } from '../../ports/user-repository.ts';
-
-export function normaliseLogin(login: string): string {
-  return login.trim().toLowerCase();
-}
+import type { SealedSecrets, UserRepository } from '../../ports/user-repository.ts';
+import { MemoryUserQueries } from './user-queries.ts';
 
 function newId(): string {
   return randomBytes(12).toString('hex');
@@ -16,50 +13,30 @@ function newId(): string {
  * In-memory users. Every method does its work synchronously between awaits, so each one is
  * atomic with respect to the event loop. Objects are deep-copied in and out.
  */
-export class MemoryUserRepository implements UserRepository {
-  private readonly users = new Map<string, User>();
-
+export class MemoryUserRepository extends MemoryUserQueries implements UserRepository {
   private mustGet(id: string): User {
     const user = this.users.get(id);
     if (!user) throw new NotFoundError('User');
     return user;
   }
 
-  private findLogin(login: string): User | undefined {
-    const wanted = normaliseLogin(login);
-    for (const user of this.users.values()) {
-      if (user.login === wanted) return user;
-    }
-    return undefined;
-  }
-
   async create(input: NewUser): Promise<User> {
     const login = normaliseLogin(input.login);
-    if (this.findLogin(login)) throw new DuplicateLoginError(login);
+    if (this.atLogin(login)) throw new DuplicateLoginError(login);
     const user: User = { id: newId(), ...newUserRecord(input, login) };
-    this.users.set(user.id, user);
+    this.insert([user]);
     return structuredClone(user);
   }
 
-  async findById(id: string): Promise<User | null> {
-    const user = this.users.get(id);
-    return user ? structuredClone(user) : null;
-  }
-
-  async findByLogin(login: string): Promise<User | null> {
-    const user = this.findLogin(login);
-    return user ? structuredClone(user) : null;
-  }
-
-  async list(filter: UserListFilter = {}): Promise<User[]> {
-    return [...this.users.values()]
-      .filter((u) => !filter.notEnrolled || !u.twoFactor.enabled)
-      .sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0))
-      .map((u) => structuredClone(u));
-  }
-
-  async count(): Promise<number> {
-    return this.users.size;
+  async createMany(inputs: NewUser[]): Promise<number> {
+    const added = new Map<string, User>();
+    for (const input of inputs) {
+      const login = normaliseLogin(input.login);
+      if (this.atLogin(login) || added.has(login)) continue;
+      added.set(login, { id: newId(), ...newUserRecord(input, login) });
+    }
+    this.insert([...added.values()]);
+    return added.size;
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {

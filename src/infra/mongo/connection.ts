@@ -1,14 +1,17 @@
 import mongoose from 'mongoose';
 import { DomainError, StoreUnavailableError } from '../../domain/errors.ts';
 
+/** How long one operation may wait for its answer before it fails as "unavailable" (503). */
+export const SOCKET_TIMEOUT_MS = 30_000;
+
 /** Open a dedicated mongoose connection and wait until it is usable. */
-export async function connectMongo(uri: string, options: { serverSelectionTimeoutMS?: number } = {}): Promise<mongoose.Connection> {
+export async function connectMongo(uri: string, options: { serverSelectionTimeoutMS?: number; socketTimeoutMS?: number } = {}): Promise<mongoose.Connection> {
   const conn = mongoose.createConnection(uri, {
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 5000,
     // A write waiting for a majority that is down must fail (MongoWriteConcernError → 503), not hang
     // the request: driver 7 ignores timeoutMS, so the limits are wtimeout and the socket timeout.
     writeConcern: { w: 'majority', wtimeoutMS: 10_000 },
-    socketTimeoutMS: 30_000,
+    socketTimeoutMS: options.socketTimeoutMS ?? SOCKET_TIMEOUT_MS,
   });
   try {
     return await conn.asPromise();

@@ -11,6 +11,8 @@ export interface UserDoc {
   _id: Types.ObjectId;
   login: string;
   name: string;
+  /** searchKey(name): the name search is an anchored prefix on this (an index range, no case folding). */
+  nameLower: string;
   role: Role;
   active: boolean;
   passwordHash: string;
@@ -65,6 +67,7 @@ export const userSchema = new Schema<UserDoc>(
   {
     login: { type: String, required: true, lowercase: true, trim: true },
     name: { type: String, required: true },
+    nameLower: { type: String, required: true },
     role: { type: String, required: true, enum: ['admin', 'employee'] },
     active: { type: Boolean, required: true, default: true },
     passwordHash: { type: String, required: true },
@@ -87,7 +90,10 @@ export const userSchema = new Schema<UserDoc>(
   { collection: 'users', versionKey: false, minimize: false },
 );
 userSchema.index({ login: 1 }, { unique: true });
-userSchema.index({ 'twoFactor.enabled': 1 });
+userSchema.index({ nameLower: 1 }); // name prefix search
+userSchema.index({ 'twoFactor.enabled': 1, login: 1 }); // enrolled / not enrolled: counts, pages in login order, reminder batches
+userSchema.index({ role: 1, active: 1, 'twoFactor.enabled': 1 }); // admins with 2FA (last-admin rule), admins to tell
+userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadline': 1, createdAt: 1 }); // overdue (domain/user-filter.ts)
 
 export const policySchema = new Schema<PolicyDoc>(
   {

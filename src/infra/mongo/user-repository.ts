@@ -1,23 +1,19 @@
-import { newUserRecord, noTwoFactor } from '../../domain/new-user.ts';
-import type mongoose from 'mongoose';
+import { newUserRecord, noTwoFactor, normaliseLogin } from '../../domain/new-user.ts';
+import mongoose from 'mongoose';
 import { Types } from 'mongoose';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
-import type { SealedSecrets, UserListFilter, UserRepository } from '../../ports/user-repository.ts';
+import { searchKey } from '../../domain/user-filter.ts';
+import type { SealedSecrets, UserRepository } from '../../ports/user-repository.ts';
 import { createHash } from 'node:crypto';
 import { claimOnce, claimModel, type ClaimDoc } from './claims.ts';
 import { mongoCall } from './connection.ts';
-import { getModels, type UserDoc } from './models.ts';
+import type { UserDoc } from './models.ts';
 import { toUser } from './mappers.ts';
+import { toObjectId } from './object-id.ts';
+import { MongoUserQueries } from './user-queries.ts';
 
-function normaliseLogin(login: string): string {
-  return login.trim().toLowerCase();
-}
-
-/** Our ids are ObjectId hex strings; anything else cannot match a user. */
-function toObjectId(id: string): Types.ObjectId | null {
-  return /^[0-9a-f]{24}$/.test(id) ? new Types.ObjectId(id) : null; // one spelling, as in memory
-}
+const DUPLICATE_KEY = 11000;
 
 /**
  * A duplicate login. MongoDB names the index's keys (keyPattern); FerretDB 1.x does not, and
@@ -25,7 +21,7 @@ function toObjectId(id: string): Types.ObjectId | null {
  */
 function isDuplicateLogin(err: unknown): boolean {
   const e = err as { code?: unknown; keyPattern?: Record<string, unknown> } | null;
-  if (typeof e !== 'object' || e === null || e.code !== 11000) return false;
+  if (typeof e !== 'object' || e === null || e.code !== DUPLICATE_KEY) return false;
   return e.keyPattern === undefined || Boolean(e.keyPattern.login);
 }
 
@@ -33,16 +29,20 @@ function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 
+/** A new user's document: the domain record plus the lower-cased name the search reads. */
+function newDoc(input: NewUser): Omit<UserDoc, '_id'> {
+  return { ...newUserRecord(input, normaliseLogin(input.login)), nameLower: searchKey(input.name) };
+}
+
 /**
  * Users in MongoDB. Every method that changes two-factor state is one atomic update with a
  * filter, so concurrent requests across instances cannot interleave badly.
  */
-export class MongoUserRepository implements UserRepository {
-  private readonly User: mongoose.Model<UserDoc>;
+export class MongoUserRepository extends MongoUserQueries implements UserRepository {
   private readonly Claim: mongoose.Model<ClaimDoc>;
 
   constructor(conn: mongoose.Connection) {
-    this.User = getModels(conn).User;
+    super(conn);
     this.Claim = claimModel(conn);
   }
 
@@ -57,38 +57,31 @@ export class MongoUserRepository implements UserRepository {
   }
 
   async create(input: NewUser): Promise<User> {
-    const login = normaliseLogin(input.login);
+    const doc = newDoc(input);
     return mongoCall(async () => {
       try {
-        const doc = await this.User.create(newUserRecord(input, login));
-        return toUser(doc.toObject() as UserDoc);
+        const created = await this.User.create(doc);
+        return toUser(created.toObject() as UserDoc);
       } catch (err) {
-        if (isDuplicateLogin(err)) throw new DuplicateLoginError(login);
+        if (isDuplicateLogin(err)) throw new DuplicateLoginError(doc.login);
         throw err;
       }
     });
   }
 
-  async findById(id: string): Promise<User | null> {
-    const _id = toObjectId(id);
-    if (!_id) return null;
-    const doc = await mongoCall(() => this.User.findOne({ _id }).lean<UserDoc>().exec());
-    return doc ? toUser(doc) : null;
-  }
-
-  async findByLogin(login: string): Promise<User | null> {
-    const doc = await mongoCall(() => this.User.findOne({ login: normaliseLogin(login) }).lean<UserDoc>().exec());
-    return doc ? toUser(doc) : null;
-  }
-
-  async list(filter: UserListFilter = {}): Promise<User[]> {
-    const query: mongoose.QueryFilter<UserDoc> = filter.notEnrolled ? { 'twoFactor.enabled': { $ne: true } } : {};
-    const docs = await mongoCall(() => this.User.find(query).sort({ login: 1 }).lean<UserDoc[]>().exec());
-    return docs.map(toUser);
-  }
-
-  async count(): Promise<number> {
-    return mongoCall(() => this.User.countDocuments({}).exec());
+  /** insertMany, unordered: every new login goes in; the unique index turns the rest away. */
+  async createMany(inputs: NewUser[]): Promise<number> {
+    if (inputs.length === 0) return 0;
+    const docs = inputs.map((input) => ({ _id: new Types.ObjectId(), ...newDoc(input) }));
+    return mongoCall(async () => {
+      try {
+        return (await this.User.collection.insertMany(docs, { ordered: false })).insertedCount;
+      } catch (err) {
+        const failed = err instanceof mongoose.mongo.MongoBulkWriteError ? [err.writeErrors].flat() : [];
+        if (failed.length > 0 && failed.every((e) => e.code === DUPLICATE_KEY)) return (err as mongoose.mongo.MongoBulkWriteError).insertedCount;
+        throw err;
+      }
+    });
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {
