@@ -9,6 +9,8 @@ import { startInstance } from '../test/helpers/instance.ts';
 import { redisUrl } from '../test/helpers/redis.ts';
 import { ManualClock } from '../src/ports/clock.ts';
 import { createBenchUsers } from './users.ts';
+import { seedEmployees } from '../src/demo/seed-employees.ts';
+import { dropCreatedDatabases } from '../test/helpers/mongo.ts';
 import type { ServerMessage, ClientMessage } from './protocol.ts';
 
 /** The system clock behind the test helper's clock type: codes are computed for real time. */
@@ -27,17 +29,19 @@ async function redisCommandCount(redis: Redis): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const settings = JSON.parse(process.env.BENCH_SERVER ?? '{}') as { password: Record<string, number>; users: number };
+  const settings = JSON.parse(process.env.BENCH_SERVER ?? '{}') as { password: Record<string, number>; users: number; passwordOnlyUsers?: number; fillerUsers?: number };
   const idp = await startInstance({ clock: new WallClock(), overrides: { password: settings.password } });
   // A separate connection that only reads the server's command counters.
   const stats = new Redis(redisUrl());
-  const [twoFactor, passwordOnly] = [await createBenchUsers(idp.deps, settings.users, true, 'mfa'), await createBenchUsers(idp.deps, settings.users, false, 'pwd')];
+  const [twoFactor, passwordOnly] = [await createBenchUsers(idp.deps, settings.users, true, 'mfa'), await createBenchUsers(idp.deps, settings.passwordOnlyUsers ?? settings.users, false, 'pwd')];
+  // Everyone else in a company-sized store never signs in here, but every lookup searches them too.
+  if (settings.fillerUsers) await seedEmployees(idp.deps, settings.fillerUsers);
   process.on('message', (m: ClientMessage) => {
     if (m.type === 'usage') {
       void redisCommandCount(stats).then((redisCommands) => send({ type: 'usage', cpu: process.cpuUsage(), redisCommands }));
     } else if (m.type === 'stop') {
       stats.disconnect();
-      void idp.close().then(() => process.exit(0));
+      void idp.close().then(dropCreatedDatabases).then(() => process.exit(0));
     }
   });
   send({ type: 'ready', url: idp.url, twoFactor, passwordOnly });
