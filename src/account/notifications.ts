@@ -4,7 +4,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Readiness } from '../http/health.ts';
 import { formatDateTime } from '../http/format.ts';
-import { accountState, sessionStillCounts } from './session.ts';
+import { accountState, checkAccountSession } from './session.ts';
+import type { RelyingParty } from '../oidc/relying-party.ts';
 import { describe } from './notification-text.ts';
 
 const SSE_POLL_MS = 5000;
@@ -12,7 +13,7 @@ const SSE_MAX_MS = 10 * 60 * 1000;
 /** Open event streams per user and instance (a few tabs); more get 429 and the page falls back to reloading. */
 const SSE_MAX_PER_USER = 5;
 
-export function notificationRoutes(deps: Deps, readiness: Readiness) {
+export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Readiness) {
   const openStreams = new Map<string, number>();
   return {
     list: async (ctx: Context) => {
@@ -64,9 +65,8 @@ export function notificationRoutes(deps: Deps, readiness: Readiness) {
       };
       const tick = async () => {
         try {
-          const user = await deps.users.findById(userId);
-          if (!user || !user.active || session.expiresAt <= Date.now() || !sessionStillCounts(user, session)) return stop();
-          if (!session.sid || !(await deps.accountSessions.isOpen(session.sid))) return stop(); // signed out meanwhile
+          // Signed out here or at the provider, deactivated, past the deadline, outdated by a change: the stream ends.
+          if (!(await checkAccountSession(deps, rp, session)).ok) return stop();
           const count = await deps.notifications.unreadCount(userId);
           if (count !== last && !stopped) out.write(`event: unread\ndata: ${count}\n\n`);
           last = count;

@@ -1,7 +1,8 @@
 import type { Context, Next } from 'koa';
 import type { RelyingParty } from '../oidc/relying-party.ts';
-import { accountState } from '../account/session.ts';
-import { stepUpStillCounts } from '../domain/session-validity.ts';
+import { accountProofs, accountState } from '../account/session.ts';
+import { hasSecondFactor } from '../domain/amr.ts';
+import { provedMethods } from '../domain/session-validity.ts';
 
 /**
  * Admin pages: an admin whose own account has 2FA, in a session that was signed in with it.
@@ -21,7 +22,7 @@ export function requireAdmin(rp: RelyingParty) {
       return;
     }
     // Signed in with two steps, or proved a current code in this session since (e.g. just enabled 2FA).
-    const provedSecondFactor = session.claims.acr === 'mfa' || (session.stepUpAt !== undefined && stepUpStillCounts(user, session.stepUpAt));
+    const provedSecondFactor = hasSecondFactor(provedMethods(accountProofs(session)));
     if (!provedSecondFactor) {
       if (ctx.method !== 'GET') {
         ctx.status = 403;

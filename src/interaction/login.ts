@@ -62,7 +62,7 @@ export function submitLogin(step: StepDeps) {
       case 'accepted': {
         if (outcome.next.kind === 'finish-password-only') {
           const state = await loadSignIn(ctx, step);
-          if (state) return finishSignIn(ctx, step, state, ['pwd']);
+          if (state) return finishSignIn(ctx, step, state);
         }
         if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
         if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
