@@ -4,7 +4,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Readiness } from '../http/health.ts';
 import { formatDateTime } from '../http/format.ts';
-import { accountState, checkAccountSession } from './session.ts';
+import { accountProofs, accountState, checkAccountSession } from './session.ts';
+import { heldAuthenticator } from '../domain/session-validity.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { describe } from './notification-text.ts';
 
@@ -17,13 +18,17 @@ export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Read
   const openStreams = new Map<string, number>();
   return {
     list: async (ctx: Context) => {
-      const { user } = accountState(ctx);
+      const { user, session } = accountState(ctx);
       const now = deps.clock.now();
+      // Sign-in codes are shown only to a session that holds the authenticator itself (signed in
+      // or confirmed with the app or a recovery code): one signed in with such a code cannot mint more.
+      const mayShowCodes = heldAuthenticator(accountProofs(session));
       const items = (await deps.notifications.list(user.id, 100)).map((n) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
           ...describe(n), readAt: n.readAt, when: formatDateTime(n.createdAt),
-          code: codeLive ? n.data.code : null,
+          code: codeLive && mayShowCodes ? n.data.code : null,
+          codeWithheld: codeLive && !mayShowCodes,
           codeUntil: codeLive ? formatDateTime(new Date(String(n.data.codeExpiresAt))) : null,
         };
       });

@@ -115,6 +115,11 @@ export function carriedOverChange(proofs: Proofs, changeMs: number): Proofs {
   return moved;
 }
 
+/** Whether the holder ever proved the authenticator itself (not just a code delivered to Notifications). */
+export function heldAuthenticator(proofs: Proofs): boolean {
+  return STRONG_FACTORS.some((m) => proofs[m] !== undefined);
+}
+
 /** How long a proof of the authenticator counts as "just now" for replacing it (a new phone). */
 export const RECENT_FACTOR_MS = 10 * 60 * 1000;
 
