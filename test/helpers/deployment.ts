@@ -1,4 +1,5 @@
 import { startInstance, type TestInstance } from './instance.ts';
+import { createUser, type TestUser } from './users.ts';
 import { startLoadBalancer } from './load-balancer.ts';
 import { usersInMongo } from './mongo.ts';
 
@@ -30,4 +31,31 @@ export async function startDeployment(kind: StoreKind, overrides: Record<string,
   const b = await startInstance({ shareWith: a, overrides: { ...overrides, issuer: lb.url } });
   lb.setBackends([a.config.port, b.config.port]);
   return { idp: a, instances: 2, close: async () => { await lb.close(); await b.close(); await a.close(); } };
+}
+
+export interface DeployedSuite {
+  idp: TestInstance;
+  /** An admin with 2FA, for the admin actions a test needs. */
+  admin: TestUser;
+}
+
+/**
+ * One mocha describe per store kind, each with its deployment and an admin, started before its
+ * tests and closed after. `env` is filled in by then: read it inside the tests.
+ */
+export function describeOnEachDeployment(title: string, overrides: Record<string, unknown>, body: (env: DeployedSuite) => void): void {
+  for (const kind of STORE_KINDS) {
+    describe(`${title} (${kind} stores)`, function () {
+      this.timeout(60_000);
+      let deployment: Deployment | undefined;
+      const env = {} as DeployedSuite;
+      before(async () => {
+        deployment = await startDeployment(kind, overrides);
+        env.idp = deployment.idp;
+        env.admin = await createUser(env.idp.deps, { role: 'admin', enrolled: true });
+      });
+      after(async () => { await deployment?.close(); });
+      body(env);
+    });
+  }
 }

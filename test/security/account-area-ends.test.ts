@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { extendDeadline } from '../../src/auth/admin-actions.ts';
-import { STORE_KINDS, startDeployment, type Deployment } from '../helpers/deployment.ts';
+import { describeOnEachDeployment } from '../helpers/deployment.ts';
 import { accountSignIn, csrfOf } from '../helpers/account.ts';
 import { interactionUrl, startSignIn } from '../helpers/flow.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
@@ -51,61 +51,52 @@ async function accountSignInLater(idp: TestInstance, u: TestUser): Promise<{ bro
   return { browser, page };
 }
 
-for (const kind of STORE_KINDS) {
-  describe(`security: the account area ends with the provider session and the account (${kind} stores)`, function () {
-    this.timeout(60_000);
-    let deployment: Deployment;
-    let idp: TestInstance;
-    let admin: TestUser;
-    before(async () => {
-      deployment = await startDeployment(kind, mandatory);
-      idp = deployment.idp;
-      admin = await createUser(idp.deps, { role: 'admin', enrolled: true });
-    });
-    after(async () => { await deployment.close(); });
-
-    it('"Yes, sign out" at the provider ends the account area: pages, notifications, device change', async () => {
-      const u = await createUser(idp.deps, { enrolled: true });
-      const { browser, page } = await accountSignIn(idp, u);
-      const kept = new Map(browser.cookies());
-      const out = await providerSignOut(idp, browser);
-      expect(textOf(out.html)).to.contain('signed out');
-      await accountClosedTo(idp, kept, csrfOf(page));
-      expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
-    });
-
-    it('another browser of the user stays signed in when one signs out', async () => {
-      const u = await createUser(idp.deps, { enrolled: true });
-      const one = await accountSignIn(idp, u);
-      const two = await accountSignIn(idp, u);
-      await providerSignOut(idp, one.browser);
-      expect((await two.browser.get(`${idp.url}/account`)).html).to.contain('<h1>Security</h1>');
-    });
-
-    it('a lapsed deadline ends it, and extending the deadline afterwards does not bring it (or the provider session) back', async () => {
-      const u = await createUser(idp.deps);
-      await idp.deps.users.setEnforcement(u.user.id, { deadline: new Date(idp.clock.now().getTime() + 2 * DAY) });
-      const { browser, page } = await accountSignInLater(idp, u);
-      const kept = new Map(browser.cookies());
-      idp.clock.advance(3 * DAY);
-      await accountClosedTo(idp, kept, csrfOf(page));
-
-      await extendDeadline(idp.deps, admin.user, u.user.id, new Date(idp.clock.now().getTime() + 5 * DAY));
-      await accountClosedTo(idp, kept, csrfOf(page));
-      const app = new Browser([RP.redirectUri]);
-      for (const [name, value] of kept) app.cookies().set(name, value);
-      const silent = await startSignIn(idp, { prompt: 'none' }, app);
-      expect(new URL(silent.page.stoppedAt!).searchParams.get('error'), 'the provider session from before the lapse').to.equal('login_required');
-    });
-
-    it('deactivation ends it; reactivating the account does not bring it back', async () => {
-      const u = await createUser(idp.deps, { enrolled: true });
-      const { browser, page } = await accountSignIn(idp, u);
-      const kept = new Map(browser.cookies());
-      await idp.deps.users.setActive(u.user.id, false);
-      await accountClosedTo(idp, kept, csrfOf(page));
-      await idp.deps.users.setActive(u.user.id, true);
-      await accountClosedTo(idp, kept, csrfOf(page));
-    });
+describeOnEachDeployment('security: the account area ends with the provider session and the account', mandatory, (env) => {
+  it('"Yes, sign out" at the provider ends the account area: pages, notifications, device change', async () => {
+    const { idp } = env;
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser, page } = await accountSignIn(idp, u);
+    const kept = new Map(browser.cookies());
+    const out = await providerSignOut(idp, browser);
+    expect(textOf(out.html)).to.contain('signed out');
+    await accountClosedTo(idp, kept, csrfOf(page));
+    expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
   });
-}
+
+  it('another browser of the user stays signed in when one signs out', async () => {
+    const { idp } = env;
+    const u = await createUser(idp.deps, { enrolled: true });
+    const one = await accountSignIn(idp, u);
+    const two = await accountSignIn(idp, u);
+    await providerSignOut(idp, one.browser);
+    expect((await two.browser.get(`${idp.url}/account`)).html).to.contain('<h1>Security</h1>');
+  });
+
+  it('a lapsed deadline ends it, and extending the deadline afterwards does not bring it (or the provider session) back', async () => {
+    const { idp, admin } = env;
+    const u = await createUser(idp.deps);
+    await idp.deps.users.setEnforcement(u.user.id, { deadline: new Date(idp.clock.now().getTime() + 2 * DAY) });
+    const { browser, page } = await accountSignInLater(idp, u);
+    const kept = new Map(browser.cookies());
+    idp.clock.advance(3 * DAY);
+    await accountClosedTo(idp, kept, csrfOf(page));
+
+    await extendDeadline(idp.deps, admin.user, u.user.id, new Date(idp.clock.now().getTime() + 5 * DAY));
+    await accountClosedTo(idp, kept, csrfOf(page));
+    const app = new Browser([RP.redirectUri]);
+    for (const [name, value] of kept) app.cookies().set(name, value);
+    const silent = await startSignIn(idp, { prompt: 'none' }, app);
+    expect(new URL(silent.page.stoppedAt!).searchParams.get('error'), 'the provider session from before the lapse').to.equal('login_required');
+  });
+
+  it('deactivation ends it; reactivating the account does not bring it back', async () => {
+    const { idp } = env;
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { browser, page } = await accountSignIn(idp, u);
+    const kept = new Map(browser.cookies());
+    await idp.deps.users.setActive(u.user.id, false);
+    await accountClosedTo(idp, kept, csrfOf(page));
+    await idp.deps.users.setActive(u.user.id, true);
+    await accountClosedTo(idp, kept, csrfOf(page));
+  });
+});
