@@ -1,5 +1,5 @@
 import { normaliseCode, verifyTotp } from '../domain/totp.ts';
-import type { AuthMethod, User } from '../domain/types.ts';
+import type { AuthMethod, Policy, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, secondFactorKey, secondFactorRule } from './limits.ts';
@@ -57,10 +57,13 @@ export async function checkTotp(deps: Deps, userId: string, sealedSecret: string
   return fresh ? { kind: 'ok', method: 'otp' } : { kind: 'wrong', driftSteps: null, reused: true };
 }
 
-/** The code page: a 6-digit app code, or (when enabled) the 8-digit code sent to Notifications. */
-export async function verifySecondFactor(deps: Deps, challenge: Challenge, user: User, rawCode: string): Promise<CodeOutcome> {
+/**
+ * The code page: a 6-digit app code, or the 8-digit code sent to Notifications while the policy
+ * (as it is now, not when the code was sent) allows them.
+ */
+export async function verifySecondFactor(deps: Deps, challenge: Challenge, user: User, rawCode: string, policy: Pick<Policy, 'sendCodeToNotifications'>): Promise<CodeOutcome> {
   const digits = rawCode.replace(/[\s-]/g, '');
-  const isNotificationCode = /^\d+$/.test(digits) && digits.length === NOTIFICATION_CODE_DIGITS;
+  const isNotificationCode = policy.sendCodeToNotifications && /^\d+$/.test(digits) && digits.length === NOTIFICATION_CODE_DIGITS;
   const totpCode = normaliseCode(rawCode);
   if (!totpCode && !isNotificationCode) return { kind: 'malformed' };
 

@@ -86,7 +86,7 @@ export function submitTwoFactor(step: StepDeps) {
     if (!state) return;
     const form = parseForm(ctx, codeForm);
     const started = performance.now();
-    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code) : { kind: 'malformed' as const };
+    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code, state.policy) : { kind: 'malformed' as const };
     step.deps.metrics.stepDuration('second_factor', (performance.now() - started) / 1000);
     const fail = (msg: string, hint: string | null) => renderCodePage(ctx, state, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail);

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { changePolicy } from '../../src/auth/admin-actions.ts';
 import { describeOnEachDeployment } from '../helpers/deployment.ts';
 import { accountSignIn, csrfOf } from '../helpers/account.ts';
 import { interactionUrl } from '../helpers/flow.ts';
@@ -72,6 +73,21 @@ describeOnEachDeployment('security: a code from Notifications is not the authent
       expect(textOf(res.html)).to.contain('Enter the 6-digit code');
     }
     expect((await idp.deps.users.findById(victim.user.id))!.twoFactor).to.deep.equal(before);
+  });
+
+  it('a code sent while the option was on does not sign in once an admin has turned it off', async () => {
+    const { idp, admin } = env;
+    const victim = await createUser(idp.deps, { enrolled: true });
+    const { browser, codePage } = await passwordStep(victim);
+    const [note] = await idp.deps.notifications.list(victim.user.id, 1);
+    await changePolicy(idp.deps, admin.user, { mandatory: false, graceDays: 14, sendCodeToNotifications: false });
+    try {
+      const page = await browser.post(interactionUrl(idp, codePage, 'two-factor'), { code: String(note!.data.code) });
+      expect(page.stoppedAt).to.equal(undefined);
+      expect(page.status).to.equal(400);
+    } finally {
+      await changePolicy(idp.deps, admin.user, { mandatory: false, graceDays: 14, sendCodeToNotifications: true });
+    }
   });
 
   it('a session signed in with a notification code is not shown further codes (no chain of sign-ins); the user\'s is', async () => {
