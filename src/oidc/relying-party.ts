@@ -181,7 +181,7 @@ function refused(message: string): Error {
  */
 function callbackError(err: unknown): Error {
   const status = (err as { status?: unknown }).status;
-  const unreachable = err instanceof TypeError || (typeof status === 'number' && status >= 500);
+  const unreachable = (err instanceof TypeError && /fetch failed/i.test(err.message)) || (typeof status === 'number' && status >= 500);
   if (unreachable) return new StoreUnavailableError('sign-in provider', err);
   return refused('This sign-in could not be completed. Go back and sign in again.');
 }
