@@ -84,19 +84,25 @@ export async function checkAccountSession(deps: Deps, rp: RelyingParty, session:
 export function requireAccount(deps: Deps, rp: RelyingParty) {
   return async (ctx: Context, next: Next) => {
     const session = rp.session(ctx);
-    const checked: AccountSessionCheck = session ? await checkAccountSession(deps, rp, session) : { ok: false, reason: 'signed_out', user: null };
-    if (session && checked.ok) return enter(ctx, next, deps, session, checked.user);
-    if (session && checked.user && !checked.ok && checked.reason !== 'signed_out' && ctx.path === '/account/logout') {
+    if (!session) return toSignIn(ctx, rp, null);
+    const checked = await checkAccountSession(deps, rp, session);
+    if (checked.ok) return enter(ctx, next, deps, session, checked.user);
+    if (checked.user && checked.reason !== 'signed_out' && ctx.path === '/account/logout') {
       return enter(ctx, next, deps, session, checked.user); // an outdated session still signs out (and on to the provider's sign-out)
     }
-    if (session) await rp.forget(ctx);
-    if (ctx.method !== 'GET') {
-      if (!checked.ok && checked.reason === 'second_factor_missing') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
-      throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
-    }
-    const again = session ? { prompt: 'login', ...(checked.user?.twoFactor.enabled ? { acr_values: 'mfa' } : {}) } : {};
-    ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), again));
+    await rp.forget(ctx);
+    return toSignIn(ctx, rp, checked);
   };
+}
+
+/** Off to sign in; after a session that ended, with the password asked again (and the code, if the account has 2FA). */
+async function toSignIn(ctx: Context, rp: RelyingParty, ended: { reason: string; user: User | null } | null): Promise<void> {
+  if (ctx.method !== 'GET') {
+    if (ended?.reason === 'second_factor_missing') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
+    throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
+  }
+  const again = ended ? { prompt: 'login', ...(ended.user?.twoFactor.enabled ? { acr_values: 'mfa' } : {}) } : {};
+  ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), again));
 }
 
 async function enter(ctx: Context, next: Next, deps: Deps, session: RpSession, user: User): Promise<void> {

@@ -89,8 +89,8 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
   const code = normaliseCode(rawCode);
   if (!code) return { kind: 'malformed' };
   const user = await deps.users.findById(userId);
-  const pending = user?.twoFactor.pendingSecret;
-  if (!user || !pending || !hasOwnPending({ user, policy: await currentPolicy(deps), now: deps.clock.now() }, ownRef)) return { kind: 'no-pending' };
+  if (!user || !hasOwnPending({ user, policy: await currentPolicy(deps), now: deps.clock.now() }, ownRef)) return { kind: 'no-pending' };
+  const pending = user.twoFactor.pendingSecret!;
 
   const rule = secondFactorRule(deps);
   const key = enrollmentKey(userId);

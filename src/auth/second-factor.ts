@@ -35,17 +35,15 @@ export async function withinFailureBudget(
     return outcome;
   }
   const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
-  if (!lockedUntil && outcome.kind === 'wrong') {
-    // The attempt number counts failures and attempts in flight: with parallel tries it is an estimate.
-    return { ...outcome, triesLeft: Math.max(0, rule.maxFailures - slot.attempt), lockMinutes: Math.round(rule.lockMs / 60_000) };
-  }
   if (lockedUntil) {
     const until = new Date(lockedUntil);
     await audit(deps, 'system', 'second-factor.locked', userId, { until: until.toISOString() });
     await notifyUser(deps, userId, 'second-factor-locked', { until: until.toISOString() });
     return { kind: 'locked', until };
   }
-  return outcome;
+  if (outcome.kind !== 'wrong') return outcome;
+  // The attempt number counts failures and attempts in flight: with parallel tries it is an estimate.
+  return { ...outcome, triesLeft: Math.max(0, rule.maxFailures - slot.attempt), lockMinutes: Math.round(rule.lockMs / 60_000) };
 }
 
 /** Verify a TOTP code against a sealed secret and claim its time step (single use everywhere). */

@@ -21,7 +21,6 @@ export function hasSecondFactor(passed: AuthMethod[]): boolean {
 export function signInResult(passed: AuthMethod[], options: { enrolledInSignIn?: boolean } = {}): { amr: string[]; acr: Acr } {
   const unique = [...new Set(passed)];
   const mfa = unique.includes('pwd') && hasSecondFactor(unique);
-  const amr: string[] = mfa ? [...unique, 'mfa'] : unique;
-  if (mfa && options.enrolledInSignIn) amr.splice(amr.indexOf('mfa'), 0, ENROLLED_IN_SIGN_IN);
-  return { amr, acr: mfa ? 'mfa' : 'pwd' };
+  const marker = options.enrolledInSignIn ? [ENROLLED_IN_SIGN_IN] : [];
+  return { amr: mfa ? [...unique, ...marker, 'mfa'] : unique, acr: mfa ? 'mfa' : 'pwd' };
 }

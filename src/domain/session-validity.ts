@@ -47,10 +47,11 @@ export type Validity = { ok: true } | { ok: false; reason: InvalidReason };
 
 /** The account's last security change (ms), or null when there was none. */
 export function lastSecurityChange({ user, policy, now }: AccountNow): number | null {
-  const stamped = user.sessionsValidFrom?.getTime() ?? null;
-  const lapsed = !mayUseTokens({ user, policy, now }) && user.active ? setupDueBy(user, policy)?.getTime() ?? null : null;
-  if (stamped === null) return lapsed;
-  return lapsed === null ? stamped : Math.max(stamped, lapsed);
+  // An active account that may not use tokens is past its deadline (so the policy is mandatory
+  // and the deadline known): the lapse happened when the set time ended.
+  const lapsed = user.active && !mayUseTokens({ user, policy, now }) ? setupDueBy(user, policy)!.getTime() : null;
+  const changes = [user.sessionsValidFrom?.getTime() ?? null, lapsed].filter((t): t is number => t !== null);
+  return changes.length ? Math.max(...changes) : null;
 }
 
 /** Whether a moment (`atMs`, at `resolutionMs`) is at or after the account's last security change. */
@@ -128,5 +129,5 @@ export const RECENT_FACTOR_MS = 10 * 60 * 1000;
  * code delivered to Notifications) in the last ten minutes.
  */
 export function provedStrongFactorRecently(proofs: Proofs, nowMs: number): boolean {
-  return STRONG_FACTORS.some((m) => proofs[m] !== undefined && nowMs - proofs[m]! < RECENT_FACTOR_MS);
+  return STRONG_FACTORS.some((m) => nowMs - (proofs[m] ?? -Infinity) < RECENT_FACTOR_MS);
 }

@@ -71,7 +71,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
         const form = { code: freshCode(idp, admin.secret!), until, mandatory: 'on', graceDays: '3', sendCodeToNotifications: 'on', ...(token ? { csrf: token } : {}) };
         const res = await browser.post(`${idp.url}${path}`, form);
         expect(res.status, `${path}: ${textOf(res.html).slice(0, 160)}`).to.equal(403);
-        expect(textOf(res.html), path).to.contain('This form has expired');
+        expect(textOf(res.html), path).to.contain('This form has expired').and.contain('Error code: csrf');
       }
       expect(await snapshot()).to.equal(before);
       expect((await browser.get(`${idp.url}/account`)).html, 'still signed in').to.contain('<h1>Security</h1>');

@@ -14,6 +14,12 @@ import { DomainError } from '../../src/domain/errors.ts';
  * state whose factors are not enough, it refuses and tells nobody (no challenge deleted, no
  * sign-in recorded, no interaction result).
  */
+const MESSAGES: Record<string, string> = {
+  second_factor_required: 'Two-step sign-in is required: enter a code to finish signing in.',
+  sign_in_denied: 'Sign-in is not allowed for this account.',
+  sign_in_outdated: 'Your account changed while you were signing in. Go back to the application and sign in again.',
+};
+
 describe('finishSignIn refuses when the factors are not enough, even when called directly', () => {
   const clock = new ManualClock(Date.UTC(2026, 5, 1, 12));
   const now = clock.now().getTime();
@@ -38,6 +44,7 @@ describe('finishSignIn refuses when the factors are not enough, even when called
     const err = await finishSignIn(ctx, step, s).then(() => null, (e: unknown) => e);
     expect(calls, 'nobody is told').to.deep.equal([]);
     expect(err).to.be.instanceOf(DomainError);
+    expect((err as DomainError).message).to.equal(MESSAGES[(err as DomainError).code]);
     return (err as DomainError).code;
   }
 
