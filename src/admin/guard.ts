@@ -12,7 +12,7 @@ export function requireAdmin() {
     const { user } = accountState(ctx);
     if (user.role !== 'admin') {
       ctx.status = 403;
-      await ctx.render('error', { title: 'Administrators only', message: 'This page is for administrators.', code: 'forbidden', detail: '' });
+      await ctx.render('error', { title: 'Administrators only', message: 'This page is for administrators.', code: 'forbidden' });
       return;
     }
     if (!user.twoFactor.enabled) {

@@ -67,12 +67,12 @@ export function backToLogin(ctx: Context): void {
   ctx.redirect(`/interaction/${ctx.params.uid}`);
 }
 
-export function stepUrl(uid: string, next: NextStep): string {
+/** The page of the next step (a password-only finish has none: it finishes at once). */
+export function stepUrl(uid: string, next: Exclude<NextStep, { kind: 'finish-password-only' }>): string {
   switch (next.kind) {
     case 'second-factor': return `/interaction/${uid}/two-factor`;
     case 'enroll-offer': return `/interaction/${uid}/deadline`;
     case 'enroll-required': return `/interaction/${uid}/enroll`;
     case 'deny': return `/interaction/${uid}/denied`;
-    case 'finish-password-only': return `/interaction/${uid}`;
   }
 }

@@ -83,6 +83,7 @@ describe('admin actions and the password step (use-cases)', () => {
     const away = await createUser(env.deps, { role: 'admin', enrolled: true });
     await env.deps.users.setActive(away.user.id, false);
     await createUser(env.deps, { enrolled: true });
+    await createUser(env.deps, { enrolled: true });
     const second = await createUser(env.deps, { role: 'admin', enrolled: true });
     expect(await otherAdminsWithTwoFactor(env.deps, admin.user.id)).to.equal(1);
     expect(await otherAdminsWithTwoFactor(env.deps, second.user.id)).to.equal(1);

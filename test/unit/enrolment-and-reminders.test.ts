@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { confirmEnrollment, enrollmentRef, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../../src/auth/enrollment.ts';
 import { notifyUser } from '../../src/auth/notify.ts';
-import { remindIfDue } from '../../src/auth/reminders.ts';
+import { remindIfDue, sendDeadlineReminders } from '../../src/auth/reminders.ts';
+import { changePolicy } from '../../src/auth/admin-actions.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import type { Policy, User } from '../../src/domain/types.ts';
 import { memoryDeps, type MemoryDeps } from '../helpers/memory-deps.ts';
@@ -96,7 +97,20 @@ describe('enrolment, reminders and notifications (use-cases)', () => {
     expect((await env.deps.notifications.list(u.user.id, 5)).filter((n) => n.kind === 'deadline-approaching')).to.have.length(1);
   });
 
-  it('a notification the store cannot take is logged and never fails the caller', async () => {
+  it('the hourly sweep reads only the users without 2FA', async () => {
+    await changePolicy(env.deps, (await createUser(env.deps, { role: 'admin', enrolled: true })).user, { mandatory: true, graceDays: 7, sendCodeToNotifications: false });
+    const asked: unknown[] = [];
+    const list = env.deps.users.list.bind(env.deps.users);
+    env.deps.users.list = async (filter) => { asked.push(filter); return list(filter); };
+    expect(await sendDeadlineReminders(env.deps)).to.equal(1);
+    expect(asked).to.deep.equal([{ notEnrolled: true }]);
+  });
+
+  it('a stored notification goes on to the sink (webhook); one the store cannot take is logged and never fails the caller', async () => {
+    const delivered: string[] = [];
+    env.deps.notificationSink = { deliver: (n) => { delivered.push(`${n.userId} ${n.kind}`); } };
+    await notifyUser(env.deps, u.user.id, 'device-changed', {});
+    expect(delivered).to.deep.equal([`${u.user.id} device-changed`]);
     env.deps.notifications.add = async () => { throw new Error('disk full'); };
     await notifyUser(env.deps, u.user.id, 'two-factor-enabled', {});
     expect(env.logged.join('\n')).to.contain('notification not stored').and.contain('disk full').and.contain('two-factor-enabled');
