@@ -17,6 +17,7 @@ import { interactionRouter } from './interaction/router.ts';
 import { accountRouter } from './account/router.ts';
 import { adminRouter } from './admin/router.ts';
 import { accountClient, accountRelyingParty } from './account/session.ts';
+import { providerSessions } from './oidc/provider-sessions.ts';
 
 export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../views');
 
@@ -69,7 +70,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   const interactions = interactionRouter({ deps, provider });
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());
-  const rp = accountRelyingParty(deps.config, deps.accountSessions);
+  const rp = accountRelyingParty(deps.config, deps.accountSessions, providerSessions(provider));
   for (const router of [accountRouter(deps, rp, readiness), adminRouter(deps, rp)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());

@@ -4,7 +4,9 @@ import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Readiness } from '../http/health.ts';
 import { formatDateTime } from '../http/format.ts';
-import { accountState, sessionStillCounts } from './session.ts';
+import { accountProofs, accountState, checkAccountSession } from './session.ts';
+import { heldAuthenticator } from '../domain/session-validity.ts';
+import type { RelyingParty } from '../oidc/relying-party.ts';
 import { describe } from './notification-text.ts';
 
 const SSE_POLL_MS = 5000;
@@ -12,17 +14,21 @@ const SSE_MAX_MS = 10 * 60 * 1000;
 /** Open event streams per user and instance (a few tabs); more get 429 and the page falls back to reloading. */
 const SSE_MAX_PER_USER = 5;
 
-export function notificationRoutes(deps: Deps, readiness: Readiness) {
+export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Readiness) {
   const openStreams = new Map<string, number>();
   return {
     list: async (ctx: Context) => {
-      const { user } = accountState(ctx);
+      const { user, session } = accountState(ctx);
       const now = deps.clock.now();
+      // Sign-in codes are shown only to a session that holds the authenticator itself (signed in
+      // or confirmed with the app or a recovery code): one signed in with such a code cannot mint more.
+      const mayShowCodes = heldAuthenticator(accountProofs(session));
       const items = (await deps.notifications.list(user.id, 100)).map((n) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
           ...describe(n), readAt: n.readAt, when: formatDateTime(n.createdAt),
-          code: codeLive ? n.data.code : null,
+          code: codeLive && mayShowCodes ? n.data.code : null,
+          codeWithheld: codeLive && !mayShowCodes,
           codeUntil: codeLive ? formatDateTime(new Date(String(n.data.codeExpiresAt))) : null,
         };
       });
@@ -64,9 +70,8 @@ export function notificationRoutes(deps: Deps, readiness: Readiness) {
       };
       const tick = async () => {
         try {
-          const user = await deps.users.findById(userId);
-          if (!user || !user.active || session.expiresAt <= Date.now() || !sessionStillCounts(user, session)) return stop();
-          if (!session.sid || !(await deps.accountSessions.isOpen(session.sid))) return stop(); // signed out meanwhile
+          // Signed out here or at the provider, deactivated, past the deadline, outdated by a change: the stream ends.
+          if (!(await checkAccountSession(deps, rp, session)).ok) return stop();
           const count = await deps.notifications.unreadCount(userId);
           if (count !== last && !stopped) out.write(`event: unread\ndata: ${count}\n\n`);
           last = count;

@@ -32,7 +32,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   const post = [signedIn, requireForm, formBody, requireCsrf] as const;
   const enroll = enrollRoutes(deps, rp);
   const guarded = recoveryAndDisableRoutes(deps, rp);
-  const notes = notificationRoutes(deps, readiness);
+  const notes = notificationRoutes(deps, rp, readiness);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });

@@ -1,6 +1,6 @@
 import { DomainError } from '../domain/errors.ts';
 import type { RelyingParty, RpSession } from '../oidc/relying-party.ts';
-import { provedFactorRecently } from '../domain/session-validity.ts';
+import { carriedOverChange, mergeProofs, provedStrongFactorRecently, type Proofs } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import { daysLeft, setupDueBy } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
-import { accountState } from './session.ts';
+import { accountProofs, accountState } from './session.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
 
@@ -37,7 +37,8 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
 
 async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
   const { user, session } = accountState(ctx);
-  if (user.twoFactor.enabled && !restart && !hasOwnPending(user, session.enrollmentRef ?? null, deps.clock.now())) {
+  const account = { user, policy: await currentPolicy(deps), now: deps.clock.now() };
+  if (user.twoFactor.enabled && !restart && !hasOwnPending(account, session.enrollmentRef ?? null)) {
     // A new phone's secret is only ever made by startDeviceChange, which asks for a recent factor.
     ctx.status = 303;
     ctx.redirect('/account/security/device');
@@ -70,12 +71,18 @@ function codeError(outcome: { kind: string; until?: Date; reused?: boolean }): s
   return "That code didn't match. Check your phone's clock is set automatically and try the current code.";
 }
 
-function recentFactor(session: RpSession): boolean {
-  return provedFactorRecently({ authTimeSeconds: Number(session.claims.auth_time ?? 0), acr: session.claims.acr, stepUpAtMs: session.stepUpAt }, Date.now());
+/** This session proved the authenticator itself (app or recovery code, not a notification code) in the last ten minutes. */
+function recentFactor(deps: Deps, session: RpSession): boolean {
+  return provedStrongFactorRecently(accountProofs(session), deps.clock.now().getTime());
 }
 
-async function renderDevicePage(ctx: Context, error: string | null, status = 200) {
-  await ctx.render('account/device', { title: 'My mobile device has changed', error, needsCode: !recentFactor(accountState(ctx).session) });
+/** This session made a security change (proving `proved` for it): its factors count from the change, other sessions' do not. */
+function carryOver(rp: RelyingParty, ctx: Context, changedAt: number, proved: Proofs = {}): void {
+  rp.update(ctx, { proofs: carriedOverChange(mergeProofs(accountProofs(accountState(ctx).session), proved), changedAt) });
+}
+
+async function renderDevicePage(deps: Deps, ctx: Context, error: string | null, status = 200) {
+  await ctx.render('account/device', { title: 'My mobile device has changed', error, needsCode: !recentFactor(deps, accountState(ctx).session) });
   ctx.status = status;
 }
 
@@ -92,19 +99,20 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
     },
     showDeviceChange: async (ctx: Context) => {
       if (!accountState(ctx).user.twoFactor.enabled) return ctx.redirect('/account');
-      await renderDevicePage(ctx, null);
+      await renderDevicePage(deps, ctx, null);
     },
     startDeviceChange: async (ctx: Context) => {
       const { user, session } = accountState(ctx);
       if (!user.twoFactor.enabled) return ctx.redirect('/account');
-      if (!recentFactor(session)) {
-        // An older (or copied) session replaces nobody's authenticator without a current code.
+      if (!recentFactor(deps, session)) {
+        // An older (or copied) session, or one signed in with a notification code, replaces
+        // nobody's authenticator without a current code from the app or a recovery code.
         const form = parseForm(ctx, codeForm);
         const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
         if (verified.kind !== 'ok') {
-          return renderDevicePage(ctx, codeError(verified), verified.kind === 'locked' ? 429 : 400);
+          return renderDevicePage(deps, ctx, codeError(verified), verified.kind === 'locked' ? 429 : 400);
         }
-        rp.update(ctx, { stepUpAt: Date.now() });
+        rp.update(ctx, { proofs: mergeProofs(session.proofs ?? {}, { [verified.method]: deps.clock.now().getTime() }) });
       }
       const { ref } = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, true);
       rp.update(ctx, { enrollmentRef: ref });
@@ -122,8 +130,9 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       const { user, session } = accountState(ctx);
       const outcome = form ? await confirmEnrollment(deps, user.id, form.code, session.enrollmentRef ?? null) : { kind: 'malformed' as const };
       if (outcome.kind === 'ok') {
-        // Password at sign-in plus the authenticator just confirmed: this session now has both factors.
-        rp.update(ctx, { stepUpAt: Date.now() });
+        // Password at sign-in plus the authenticator just confirmed: this session now has both
+        // factors, and they count from the change it made.
+        carryOver(rp, ctx, outcome.changedAt, { otp: outcome.changedAt });
         if (outcome.recoveryCodes) return renderCodes(deps, ctx, outcome.recoveryCodes, 'Two-step sign-in is on', 'Your authenticator app is set up.');
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
@@ -148,8 +157,8 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const form = parseForm(ctx, codeForm);
       const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
       if (verified.kind !== 'ok') return renderStepUp(ctx, recoveryPage, codeError(verified), verified.kind === 'locked' ? 429 : 400);
-      const codes = await regenerateRecoveryCodes(deps, user.id);
-      rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
+      const { codes, changedAt } = await regenerateRecoveryCodes(deps, user.id);
+      carryOver(rp, ctx, changedAt); // other sessions end; this one just proved a current code
       await renderCodes(deps, ctx, codes, 'New recovery codes', 'Your old recovery codes no longer work. Other sign-ins to your account have been ended.');
     },
     showDisable: async (ctx: Context) => {
@@ -162,7 +171,7 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       const outcome = form ? await disableOwnTwoFactor(deps, accountState(ctx).user, form.code, ctx.ip) : { kind: 'malformed' as const };
       if (outcome.kind === 'refused') return renderStepUp(ctx, { ...disablePage, refused: true }, outcome.reason, 403);
       if (outcome.kind !== 'ok') return renderStepUp(ctx, disablePage, codeError(outcome), outcome.kind === 'locked' ? 429 : 400);
-      rp.update(ctx, { stepUpAt: Date.now() }); // other sessions end; this one just proved a current code
+      carryOver(rp, ctx, outcome.changedAt); // other sessions end; this one just proved a current code
       ctx.state.account.user = (await deps.users.findById(accountState(ctx).user.id))!;
       ctx.state.me = ctx.state.account.user;
       await showSecurity(deps, ctx, 'Two-step sign-in is off.');

@@ -7,7 +7,9 @@ import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { SessionRegistry } from '../ports/session-registry.ts';
 import { RelyingParty, type RpSession } from '../oidc/relying-party.ts';
-import { signInStillCounts, stepUpStillCounts } from '../domain/session-validity.ts';
+import { mergeProofs, proofsFromAmr, stillValid, type InvalidReason, type Proofs } from '../domain/session-validity.ts';
+import { currentPolicy } from '../auth/policy.ts';
+import type { ProviderSessions } from '../oidc/provider-sessions.ts';
 
 export const ACCOUNT_CLIENT_ID = 'account-console';
 
@@ -30,7 +32,7 @@ export function accountClient(config: AppConfig): ClientConfig {
   };
 }
 
-export function accountRelyingParty(config: AppConfig, registry: SessionRegistry): RelyingParty {
+export function accountRelyingParty(config: AppConfig, registry: SessionRegistry, providerSessions: ProviderSessions): RelyingParty {
   return new RelyingParty({
     issuer: config.issuer,
     clientId: ACCOUNT_CLIENT_ID,
@@ -41,6 +43,7 @@ export function accountRelyingParty(config: AppConfig, registry: SessionRegistry
     cookieName: 'account.session',
     sessionTtlSeconds: 30 * 60,
     registry,
+    providerSessions,
   });
 }
 
@@ -53,39 +56,61 @@ export function accountState(ctx: Context): AccountState {
   return ctx.state.account as AccountState;
 }
 
-/**
- * Whether this session still stands for the user as they are now: signed in after their last
- * security change (2FA on, off, reset, new phone, new password), and with a second factor if they
- * have 2FA; or it proved a current factor itself since then (it turned 2FA on, changed phone...).
- */
-export function sessionStillCounts(user: User, session: RpSession): boolean {
-  if (session.stepUpAt !== undefined && stepUpStillCounts(user, session.stepUpAt)) return true;
-  if (!signInStillCounts(user, Number(session.claims.auth_time ?? 0))) return false;
-  return !user.twoFactor.enabled || session.claims.acr === 'mfa';
+/** Every factor this session has proved: its sign-in's (amr at auth_time) and its own since. */
+export function accountProofs(session: RpSession): Proofs {
+  return mergeProofs(proofsFromAmr(session.claims.amr, session.claims.auth_time), session.proofs ?? {});
 }
 
-/** Signed in (via the provider) and still an active user; otherwise off to sign in. */
+export type AccountSessionCheck = { ok: true; user: User } | { ok: false; reason: InvalidReason | 'signed_out'; user: User | null };
+
+/**
+ * Whether this account-area session still stands for the user as they are now: open (not signed
+ * out here, its provider session still signed in) and accepted by the session rule (active, not
+ * past the deadline, every factor proved since the last security change, a second factor when
+ * the account has 2FA). Asked on every request and every tick of the notification stream.
+ */
+export async function checkAccountSession(deps: Deps, rp: RelyingParty, session: RpSession): Promise<AccountSessionCheck> {
+  const user = await deps.users.findById(session.sub);
+  if (!user || !(await rp.isOpen(session))) return { ok: false, reason: 'signed_out', user };
+  const account = { user, policy: await currentPolicy(deps), now: deps.clock.now() };
+  const validity = stillValid(account, { holder: 'signed-in', proofs: accountProofs(session), resolutionMs: 1000 });
+  return validity.ok ? { ok: true, user } : { ok: false, reason: validity.reason, user };
+}
+
+/**
+ * Signed in (via the provider) and still counting; otherwise the session ends here for good and
+ * the browser is sent to sign in (a form post gets a 401 page instead).
+ */
 export function requireAccount(deps: Deps, rp: RelyingParty) {
   return async (ctx: Context, next: Next) => {
-    const session = await rp.activeSession(ctx);
-    const user = session ? await deps.users.findById(session.sub) : null;
-    if (!session || !user || !user.active) {
-      if (ctx.method !== 'GET') throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
-      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200)));
-      return;
+    const session = rp.session(ctx);
+    if (!session) return toSignIn(ctx, rp, null);
+    const checked = await checkAccountSession(deps, rp, session);
+    if (checked.ok) return enter(ctx, next, deps, session, checked.user);
+    if (checked.user && checked.reason !== 'signed_out' && ctx.path === '/account/logout') {
+      return enter(ctx, next, deps, session, checked.user); // an outdated session still signs out (and on to the provider's sign-out)
     }
-    if (!sessionStillCounts(user, session) && ctx.path !== '/account/logout') {
-      // E.g. a session from before 2FA was turned on elsewhere: it proves the password only.
-      if (ctx.method !== 'GET') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
-      ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), user.twoFactor.enabled ? { acr_values: 'mfa', prompt: 'login' } : { prompt: 'login' }));
-      return;
-    }
-    ctx.state.account = { session, user } satisfies AccountState;
-    ctx.state.csrf = session.csrf;
-    ctx.state.unread = await deps.notifications.unreadCount(user.id);
-    ctx.state.me = user;
-    await next();
+    await rp.forget(ctx);
+    return toSignIn(ctx, rp, checked);
   };
+}
+
+/** Off to sign in; after a session that ended, with the password asked again (and the code, if the account has 2FA). */
+async function toSignIn(ctx: Context, rp: RelyingParty, ended: { reason: string; user: User | null } | null): Promise<void> {
+  if (ctx.method !== 'GET') {
+    if (ended?.reason === 'second_factor_missing') throw new DomainError('step_up_required', 'Two-step sign-in is now on for your account. Sign in again with your code.', 401);
+    throw new DomainError('signed_out', 'Your session has ended. Sign in again.', 401);
+  }
+  const again = ended ? { prompt: 'login', ...(ended.user?.twoFactor.enabled ? { acr_values: 'mfa' } : {}) } : {};
+  ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), again));
+}
+
+async function enter(ctx: Context, next: Next, deps: Deps, session: RpSession, user: User): Promise<void> {
+  ctx.state.account = { session, user } satisfies AccountState;
+  ctx.state.csrf = session.csrf;
+  ctx.state.unread = await deps.notifications.unreadCount(user.id);
+  ctx.state.me = user;
+  await next();
 }
 
 /** Every account/admin form carries the session's CSRF token. */

@@ -10,7 +10,7 @@ import { adminRoutes } from './routes.ts';
 export function adminRouter(deps: Deps, rp: RelyingParty): Router {
   const router = new Router({ prefix: '/admin' });
   router.use(async (ctx, next) => { ctx.set('Cache-Control', 'no-store'); await next(); });
-  router.use(requireAccount(deps, rp), requireAdmin(rp));
+  router.use(requireAccount(deps, rp), requireAdmin());
   const post = [requireForm, formBody, requireCsrf] as const;
   const r = adminRoutes(deps);
   router.get('/', r.showSettings);

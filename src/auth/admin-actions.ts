@@ -1,4 +1,4 @@
-import { canMakeMandatory } from '../domain/mfa-policy.ts';
+import { canMakeMandatory, mayUseTokens } from '../domain/mfa-policy.ts';
 import { DAY_MS } from '../domain/deadline.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { Policy, User } from '../domain/types.ts';
@@ -67,11 +67,20 @@ async function target(deps: Deps, userId: string): Promise<User> {
   return user;
 }
 
+/**
+ * A lapsed deadline ended the user's sessions (domain/session-validity.ts counts the lapse as a
+ * security change). Lifting the block must not bring them back: they stay ended, the user signs in again.
+ */
+async function keepLapsedSessionsEnded(deps: Deps, user: User): Promise<void> {
+  if (user.active && !mayUseTokens({ user, policy: await currentPolicy(deps), now: deps.clock.now() })) await invalidateSessions(deps, user.id);
+}
+
 export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date, via?: string): Promise<void> {
   assertAdmin(admin);
   const user = await target(deps, userId);
   if (admin.id === user.id) throw new DomainError('own_account', 'You cannot extend your own deadline. Ask another administrator.', 400);
   assertDateInRange(deps, until, 'The new deadline');
+  await keepLapsedSessionsEnded(deps, user);
   await deps.users.setEnforcement(user.id, { deadline: until });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
 }
@@ -83,6 +92,7 @@ export async function exemptUntil(deps: Deps, admin: User, userId: string, until
   // lookup: a store may accept other spellings of the same id).
   if (admin.id === user.id && until) throw new DomainError('own_account', 'You cannot exempt your own account. Ask another administrator.', 400);
   if (until) assertDateInRange(deps, until, 'The end of the exemption');
+  await keepLapsedSessionsEnded(deps, user);
   await deps.users.setEnforcement(user.id, { exemptUntil: until });
   await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null, ...origin(via) });
 }

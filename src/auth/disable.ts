@@ -8,7 +8,7 @@ import type { CodeOutcome } from './second-factor.ts';
 import { verifyCurrentFactor } from './step-up.ts';
 import { invalidateSessions } from './sessions.ts';
 
-export type DisableOutcome = { kind: 'refused'; reason: string } | CodeOutcome;
+export type DisableOutcome = { kind: 'refused'; reason: string } | Exclude<CodeOutcome, { kind: 'ok' }> | { kind: 'ok'; changedAt: number };
 
 /** For the last-admin rule: one indexed count, not a read of every user. */
 export function otherAdminsWithTwoFactor(deps: Deps, userId: string): Promise<number> {
@@ -23,8 +23,8 @@ export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: strin
   const verified = await verifyCurrentFactor(deps, user, rawCode, ip);
   if (verified.kind !== 'ok') return verified;
   await deps.users.disableTwoFactor(user.id);
-  await invalidateSessions(deps, user.id);
+  const changedAt = await invalidateSessions(deps, user.id);
   await audit(deps, user.id, 'two-factor.disabled', user.id);
   await notifyUser(deps, user.id, 'two-factor-disabled', { at: deps.clock.now().toISOString() });
-  return verified;
+  return { kind: 'ok', changedAt };
 }

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '../domain/recovery-codes.ts';
 import { groupSecretForHumans, newTotpSecret, normaliseCode, otpauthUri } from '../domain/totp.ts';
+import { madeSinceLastChange, type AccountNow } from '../domain/session-validity.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { enrollmentKey, secondFactorRule } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import { recoveryHash } from './recovery.ts';
 import { invalidateSessions } from './sessions.ts';
+import { currentPolicy } from './policy.ts';
 import { checkTotp, type CodeOutcome } from './second-factor.ts';
 
 /** A pending secret older than this is replaced rather than shown again. */
@@ -34,7 +36,7 @@ export function enrollmentRef(sealed: string): string {
 }
 
 export type ConfirmOutcome =
-  | { kind: 'ok'; recoveryCodes: string[] | null; deviceChanged: boolean }
+  | { kind: 'ok'; recoveryCodes: string[] | null; deviceChanged: boolean; changedAt: number }
   | { kind: 'no-pending' }
   | Exclude<CodeOutcome, { kind: 'ok' }>;
 
@@ -54,7 +56,7 @@ function view(deps: Deps, user: User, secretBase32: string): EnrollmentView {
 export async function pendingEnrollment(deps: Deps, user: User, ownRef: string | null, restart = false): Promise<PendingEnrollment> {
   const now = deps.clock.now();
   const { pendingSecret } = user.twoFactor;
-  if (!restart && hasOwnPending(user, ownRef, now)) {
+  if (!restart && hasOwnPending({ user, policy: await currentPolicy(deps), now }, ownRef)) {
     return { ...view(deps, user, deps.secrets.open(pendingSecret!)), ref: ownRef! };
   }
   const secretBase32 = newTotpSecret(deps.random);
@@ -63,11 +65,15 @@ export async function pendingEnrollment(deps: Deps, user: User, ownRef: string |
   return { ...view(deps, user, secretBase32), ref: enrollmentRef(sealed) };
 }
 
-/** Whether this session (by its ref) has a recent pending secret of its own to show or confirm. */
-export function hasOwnPending(user: User, ownRef: string | null, now: Date): boolean {
-  const { pendingSecret, pendingSince } = user.twoFactor;
+/**
+ * Whether this session (by its ref) has a recent pending secret of its own to show or confirm,
+ * made since the account's last security change (a pending enrolment is sign-in state too).
+ */
+export function hasOwnPending(account: AccountNow, ownRef: string | null): boolean {
+  const { pendingSecret, pendingSince } = account.user.twoFactor;
   if (!ownRef || !pendingSecret || !pendingSince || enrollmentRef(pendingSecret) !== ownRef) return false;
-  return now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS;
+  if (!madeSinceLastChange(account, pendingSince.getTime())) return false;
+  return account.now.getTime() - pendingSince.getTime() < PENDING_MAX_AGE_MS;
 }
 
 export async function newRecoveryCodes(deps: Deps): Promise<{ codes: string[]; hashes: string[] }> {
@@ -83,8 +89,8 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
   const code = normaliseCode(rawCode);
   if (!code) return { kind: 'malformed' };
   const user = await deps.users.findById(userId);
-  const pending = user?.twoFactor.pendingSecret;
-  if (!user || !pending || !ownRef || enrollmentRef(pending) !== ownRef) return { kind: 'no-pending' };
+  if (!user || !hasOwnPending({ user, policy: await currentPolicy(deps), now: deps.clock.now() }, ownRef)) return { kind: 'no-pending' };
+  const pending = user.twoFactor.pendingSecret!;
 
   const rule = secondFactorRule(deps);
   const key = enrollmentKey(userId);
@@ -103,18 +109,18 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
   const swapped = await deps.users.confirmPendingSecret(userId, pending, deps.clock.now(), fresh?.hashes ?? null);
   if (!swapped) return { kind: 'no-pending' };
   // Sessions from before this enrolment (another phone's, or someone with the password alone) stop counting.
-  await invalidateSessions(deps, userId);
+  const changedAt = await invalidateSessions(deps, userId);
   await audit(deps, actor, deviceChanged ? 'two-factor.device-changed' : 'two-factor.enabled', userId);
   await notifyUser(deps, userId, deviceChanged ? 'device-changed' : 'two-factor-enabled', { at: deps.clock.now().toISOString() });
-  return { kind: 'ok', recoveryCodes: fresh?.codes ?? null, deviceChanged };
+  return { kind: 'ok', recoveryCodes: fresh?.codes ?? null, deviceChanged, changedAt };
 }
 
-export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promise<{ codes: string[]; changedAt: number }> {
   const { codes, hashes } = await newRecoveryCodes(deps);
   await deps.users.replaceRecoveryCodes(userId, hashes);
   // The usual answer to "a recovery code was used": whoever used it is signed out too.
-  await invalidateSessions(deps, userId);
+  const changedAt = await invalidateSessions(deps, userId);
   await audit(deps, userId, 'recovery-codes.regenerated', userId);
   await notifyUser(deps, userId, 'recovery-codes-regenerated', { at: deps.clock.now().toISOString() });
-  return codes;
+  return { codes, changedAt };
 }

@@ -57,7 +57,7 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   await deps.challenges.put({
     uid: attempt.uid,
     accountId: user.id,
-    passed: ['pwd'],
+    proved: { pwd: now.getTime() },
     createdAt: now.getTime(),
     expiresAt: now.getTime() + ttlSeconds * 1000,
     ip: attempt.ip,

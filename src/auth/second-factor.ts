@@ -1,5 +1,5 @@
 import { normaliseCode, verifyTotp } from '../domain/totp.ts';
-import type { AuthMethod, User } from '../domain/types.ts';
+import type { AuthMethod, Policy, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, secondFactorKey, secondFactorRule } from './limits.ts';
@@ -35,17 +35,15 @@ export async function withinFailureBudget(
     return outcome;
   }
   const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
-  if (!lockedUntil && outcome.kind === 'wrong') {
-    // The attempt number counts failures and attempts in flight: with parallel tries it is an estimate.
-    return { ...outcome, triesLeft: Math.max(0, rule.maxFailures - slot.attempt), lockMinutes: Math.round(rule.lockMs / 60_000) };
-  }
   if (lockedUntil) {
     const until = new Date(lockedUntil);
     await audit(deps, 'system', 'second-factor.locked', userId, { until: until.toISOString() });
     await notifyUser(deps, userId, 'second-factor-locked', { until: until.toISOString() });
     return { kind: 'locked', until };
   }
-  return outcome;
+  if (outcome.kind !== 'wrong') return outcome;
+  // The attempt number counts failures and attempts in flight: with parallel tries it is an estimate.
+  return { ...outcome, triesLeft: Math.max(0, rule.maxFailures - slot.attempt), lockMinutes: Math.round(rule.lockMs / 60_000) };
 }
 
 /** Verify a TOTP code against a sealed secret and claim its time step (single use everywhere). */
@@ -57,10 +55,13 @@ export async function checkTotp(deps: Deps, userId: string, sealedSecret: string
   return fresh ? { kind: 'ok', method: 'otp' } : { kind: 'wrong', driftSteps: null, reused: true };
 }
 
-/** The code page: a 6-digit app code, or (when enabled) the 8-digit code sent to Notifications. */
-export async function verifySecondFactor(deps: Deps, challenge: Challenge, user: User, rawCode: string): Promise<CodeOutcome> {
+/**
+ * The code page: a 6-digit app code, or the 8-digit code sent to Notifications while the policy
+ * (as it is now, not when the code was sent) allows them.
+ */
+export async function verifySecondFactor(deps: Deps, challenge: Challenge, user: User, rawCode: string, policy: Pick<Policy, 'sendCodeToNotifications'>): Promise<CodeOutcome> {
   const digits = rawCode.replace(/[\s-]/g, '');
-  const isNotificationCode = /^\d+$/.test(digits) && digits.length === NOTIFICATION_CODE_DIGITS;
+  const isNotificationCode = policy.sendCodeToNotifications && /^\d+$/.test(digits) && digits.length === NOTIFICATION_CODE_DIGITS;
   const totpCode = normaliseCode(rawCode);
   if (!totpCode && !isNotificationCode) return { kind: 'malformed' };
 

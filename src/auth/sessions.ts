@@ -1,11 +1,12 @@
-import { systemClock } from '../ports/clock.ts';
 import type { Deps } from '../ports/deps.ts';
 
 /**
- * Every session and token from an earlier sign-in stops counting for this user: provider sessions
- * sign in again, refresh and access tokens are refused, account-area sessions are sent to sign in.
- * System time, not the injected clock: it is compared with the provider's own auth_time and iat.
+ * A security change: every sign-in, session, token and pending enrolment whose factors were proved
+ * before now stops counting (domain/session-validity.ts). Returns the moment (ms), so the holder
+ * that made the change can carry on from it.
  */
-export async function invalidateSessions(deps: Deps, userId: string): Promise<void> {
-  await deps.users.invalidateSessions(userId, systemClock.now());
+export async function invalidateSessions(deps: Deps, userId: string): Promise<number> {
+  const at = deps.clock.now();
+  await deps.users.invalidateSessions(userId, at);
+  return at.getTime();
 }

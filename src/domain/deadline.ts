@@ -41,9 +41,8 @@ export function isExempt(user: User, now: Date): boolean {
   return Boolean(user.enforcement.exemptUntil && user.enforcement.exemptUntil > now);
 }
 
-/** Which reminder (7 or 1 days) is due now, if any. */
+/** Which reminder (7 or 1 days) is due now, if any (none once the deadline has passed: 0 days left). */
 export function reminderDue(deadline: Date, now: Date): number | null {
-  if (deadline <= now) return null;
   const left = daysLeft(deadline, now);
   return REMINDER_DAYS.find((d) => left <= d && left > d - 1) ?? null;
 }

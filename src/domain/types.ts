@@ -36,9 +36,9 @@ export interface User {
   enforcement: Enforcement;
   lastSignInAt: Date | null;
   /**
-   * Sessions and tokens from sign-ins before this moment no longer count (set when 2FA is turned
-   * on, off, reset or moved to a new phone, and when the password is set). System time: it is
-   * compared with the provider's own auth_time and iat.
+   * The account's last stamped security change (2FA turned on, off, reset or moved to a new phone,
+   * recovery codes regenerated, the password set): state whose factors were proved before it no
+   * longer counts (domain/session-validity.ts). The injected clock's time, like every proof.
    */
   sessionsValidFrom: Date | null;
 }

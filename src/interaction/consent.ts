@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { DomainError } from '../domain/errors.ts';
+import { providerSessionCounts, providerSessions } from '../oidc/provider-sessions.ts';
 import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
 
 const SCOPE_TEXT: Record<string, string> = {
@@ -30,6 +31,12 @@ export function submitConsent(step: StepDeps) {
     const details = await loadInteraction(ctx, step);
     if (details.prompt.name !== 'consent' || !details.session?.accountId) {
       throw new DomainError('consent_not_expected', 'There is nothing to approve for this sign-in. Go back to the application and start again.', 400);
+    }
+    // The sign-in behind this consent may have been signed out, or outdated by a security change
+    // since the consent page was shown: then nothing is granted.
+    const live = details.session.uid ? await providerSessions(step.provider).byUid(details.session.uid, details.session.accountId) : null;
+    if (!live || !(await providerSessionCounts(step.deps, live))) {
+      throw new DomainError('sign_in_outdated', 'Your sign-in no longer counts (you signed out, or your account changed). Go back to the application and sign in again.', 401);
     }
     const { Grant } = step.provider;
     const grant = details.grantId

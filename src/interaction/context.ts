@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
+import { stillValid } from '../domain/session-validity.ts';
 import type { Policy, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -41,17 +42,23 @@ export interface SignInState {
 }
 
 /**
- * Everything a step after the password needs. Null when the password step was not passed in this
- * interaction (skipped step, expired challenge, deactivated user): the caller sends them back.
+ * Everything a step after the password needs, checked against the account as it is now at every
+ * step. Null when the password step was not passed in this interaction (skipped step, expired
+ * challenge) or the sign-in no longer counts (deactivated, or a security change since a factor
+ * was proved): the challenge is dropped and the caller sends them back to the password.
  */
 export async function loadSignIn(ctx: Context, step: StepDeps): Promise<SignInState | null> {
   const details = await loadInteraction(ctx, step);
   const challenge = await step.deps.challenges.get(details.uid);
-  if (!challenge || !challenge.passed.includes('pwd')) return null;
+  if (!challenge) return null;
   const user = await step.deps.users.findById(challenge.accountId);
-  if (!user || !user.active) return null;
   const policy = await currentPolicy(step.deps);
-  const next = decideAfterPassword({ user, policy, now: step.deps.clock.now(), mfaRequestedByApp: mfaRequestedByApp(details) });
+  const now = step.deps.clock.now();
+  if (!user || !stillValid({ user, policy, now }, { holder: 'sign-in', proofs: challenge.proved ?? {} }).ok) {
+    await step.deps.challenges.delete(challenge.uid);
+    return null;
+  }
+  const next = decideAfterPassword({ user, policy, now, mfaRequestedByApp: mfaRequestedByApp(details) });
   return { details, challenge, user, policy, next };
 }
 
@@ -60,12 +67,12 @@ export function backToLogin(ctx: Context): void {
   ctx.redirect(`/interaction/${ctx.params.uid}`);
 }
 
-export function stepUrl(uid: string, next: NextStep): string {
+/** The page of the next step (a password-only finish has none: it finishes at once). */
+export function stepUrl(uid: string, next: Exclude<NextStep, { kind: 'finish-password-only' }>): string {
   switch (next.kind) {
     case 'second-factor': return `/interaction/${uid}/two-factor`;
     case 'enroll-offer': return `/interaction/${uid}/deadline`;
     case 'enroll-required': return `/interaction/${uid}/enroll`;
     case 'deny': return `/interaction/${uid}/denied`;
-    case 'finish-password-only': return `/interaction/${uid}`;
   }
 }

@@ -53,7 +53,7 @@ export function submitLater(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
     if (!state || state.next.kind !== 'enroll-offer') return backToLogin(ctx);
-    await finishSignIn(ctx, step, state, ['pwd']);
+    await finishSignIn(ctx, step, state);
   };
 }
 

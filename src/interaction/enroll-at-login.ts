@@ -7,6 +7,7 @@ import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
+import { carriedOverChange } from '../domain/session-validity.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1) });
 
@@ -63,7 +64,9 @@ export function submitEnroll(step: StepDeps) {
     const form = parseForm(ctx, codeForm);
     const outcome = form ? await confirmEnrollment(step.deps, state.user.id, form.code, state.challenge.enrollmentRef ?? null) : { kind: 'malformed' as const };
     if (outcome.kind === 'ok') {
-      await saveChallenge(step, { ...state.challenge, passed: ['pwd', 'otp'] });
+      // This sign-in made the change (it was checked just before): its factors count from it.
+      const proved = carriedOverChange({ ...state.challenge.proved, otp: outcome.changedAt }, outcome.changedAt);
+      await saveChallenge(step, { ...state.challenge, proved, enrolledInSignIn: true });
       const codes = outcome.recoveryCodes ?? [];
       await ctx.render('interaction/recovery-codes', {
         title: 'Save your recovery codes',
@@ -90,7 +93,7 @@ export function submitEnroll(step: StepDeps) {
 export function continueAfterEnroll(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
-    if (!state || !state.challenge.passed.includes('otp')) return backToLogin(ctx);
-    await finishSignIn(ctx, step, state, state.challenge.passed);
+    if (!state || state.challenge.proved.otp === undefined) return backToLogin(ctx);
+    await finishSignIn(ctx, step, state);
   };
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
-import { loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
+import { backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
 import { recordDenied } from './deadline.ts';
@@ -62,7 +62,7 @@ export function submitLogin(step: StepDeps) {
       case 'accepted': {
         if (outcome.next.kind === 'finish-password-only') {
           const state = await loadSignIn(ctx, step);
-          if (state) return finishSignIn(ctx, step, state, ['pwd']);
+          return state ? finishSignIn(ctx, step, state) : backToLogin(ctx); // changed meanwhile: sign in again
         }
         if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
         if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);

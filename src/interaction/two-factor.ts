@@ -7,7 +7,7 @@ import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
-import { finishSignIn } from './finish.ts';
+import { finishSignIn, withProof } from './finish.ts';
 import { secondFactorKey } from '../auth/limits.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1) });
@@ -50,7 +50,7 @@ async function settle(
   onFail: (msg: string, hint: string | null) => Promise<void>, warning: string | null = null,
 ) {
   step.deps.metrics.signIn(outcome.kind === 'ok' ? 'second_factor_ok' : outcome.kind === 'locked' ? 'second_factor_locked' : 'second_factor_fail');
-  if (outcome.kind === 'ok') return finishSignIn(ctx, step, state, ['pwd', outcome.method], warning);
+  if (outcome.kind === 'ok') return finishSignIn(ctx, step, withProof(state, outcome.method, step.deps.clock.now().getTime()), warning);
   if (outcome.kind === 'locked') return renderLocked(ctx, step, outcome.until);
   return onFail(failureMessage(outcome), outcome.kind === 'wrong' ? clockHint(outcome.driftSteps) : null);
 }
@@ -86,7 +86,7 @@ export function submitTwoFactor(step: StepDeps) {
     if (!state) return;
     const form = parseForm(ctx, codeForm);
     const started = performance.now();
-    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code) : { kind: 'malformed' as const };
+    const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code, state.policy) : { kind: 'malformed' as const };
     step.deps.metrics.stepDuration('second_factor', (performance.now() - started) / 1000);
     const fail = (msg: string, hint: string | null) => renderCodePage(ctx, state, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail);

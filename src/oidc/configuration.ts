@@ -2,7 +2,7 @@ import type { Configuration, KoaContextWithOIDC, Adapter } from 'oidc-provider';
 import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
 import { interactionPolicy } from './interaction-policy.ts';
-import { AUTH_TIME_CLAIM } from './find-account.ts';
+import { AMR_CLAIM, AUTH_TIME_CLAIM } from './find-account.ts';
 import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
 
 export interface ProviderHooks {
@@ -58,11 +58,11 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
       url: (_ctx, interaction) => `/interaction/${interaction.uid}`,
       policy: interactionPolicy(),
     },
-    // Access tokens remember when the user signed in (the code's or refresh token's auth time), so
-    // one minted by a refresh just before the user's sessions were invalidated is refused too.
+    // Access tokens remember when and how the user signed in (the code's or refresh token's auth
+    // time and amr), so the session rule judges them like the sign-in they came from.
     extraTokenClaims: async (ctx) => {
       const source = ctx.oidc.entities.RefreshToken ?? ctx.oidc.entities.AuthorizationCode;
-      return typeof source?.authTime === 'number' ? { [AUTH_TIME_CLAIM]: source.authTime } : undefined;
+      return typeof source?.authTime === 'number' ? { [AUTH_TIME_CLAIM]: source.authTime, [AMR_CLAIM]: source.amr } : undefined;
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),

@@ -1,6 +1,9 @@
 import type { Context } from 'koa';
 import * as oidc from 'openid-client';
+import type { Proofs } from '../domain/session-validity.ts';
+import { StoreUnavailableError } from '../domain/errors.ts';
 import type { SessionRegistry } from '../ports/session-registry.ts';
+import type { ProviderSessions } from './provider-sessions.ts';
 
 export interface RelyingPartyOptions {
   issuer: string;
@@ -14,6 +17,11 @@ export interface RelyingPartyOptions {
   sessionTtlSeconds: number;
   /** Where signed-in sessions are recorded, so that signing out ends them for good (see activeSession). */
   registry?: SessionRegistry;
+  /**
+   * For an app served by the provider itself (the account area): each session is tied to the
+   * provider session the browser signed in with, and ends when that one is signed out.
+   */
+  providerSessions?: ProviderSessions;
 }
 
 export interface RpSession {
@@ -27,8 +35,14 @@ export interface RpSession {
   csrf: string;
   /** The pending TOTP secret this session created (its fingerprint): only it may be shown or confirmed here. */
   enrollmentRef?: string;
-  /** When (ms) this session last proved a current second factor itself (enabling 2FA, a new phone, turning 2FA off with a code). */
-  stepUpAt?: number;
+  /**
+   * Factors this session proved itself after signing in (ms): a current code asked for before a
+   * sensitive change, or the change it made (its factors then count from it). The sign-in's own
+   * factors are in `claims` (amr, auth_time).
+   */
+  proofs?: Proofs;
+  /** uid of the provider session this one is tied to (see RelyingPartyOptions.providerSessions). */
+  providerSession?: string;
 }
 
 interface Transaction { state: string; nonce: string; verifier: string; returnTo: string }
@@ -75,17 +89,22 @@ export class RelyingParty {
     }).href;
   }
 
-  /** Handle the callback: validate state, PKCE and the ID token; start the session. Returns where to go. */
+  /**
+   * Handle the callback: validate state, PKCE, iss and the ID token; start the session. Returns
+   * where to go. Whatever is wrong with the callback is a 400 (the provider not answering, a 503).
+   */
   async finishLogin(ctx: Context): Promise<string> {
     const tx = decode<Transaction>(ctx.cookies.get(`${this.options.cookieName}.tx`, { signed: true }));
-    if (!tx) throw Object.assign(new Error('Sign-in expired: start again.'), { status: 400, expose: true });
+    if (!tx) throw refused('Sign-in expired: start again.');
     ctx.cookies.set(`${this.options.cookieName}.tx`, null, { path: '/' });
-    const config = await this.config();
+    const config = await this.config().catch((err) => { throw new StoreUnavailableError('sign-in provider', err); });
     const current = new URL(ctx.originalUrl, this.options.redirectUri);
     const tokens = await oidc.authorizationCodeGrant(config, current, {
       pkceCodeVerifier: tx.verifier, expectedState: tx.state, expectedNonce: tx.nonce, idTokenExpected: true,
-    });
+    }).catch((err) => { throw callbackError(err); });
     const claims = tokens.claims()!;
+    const link = this.options.providerSessions ? await this.options.providerSessions.ofBrowser(ctx, claims.sub) : null;
+    if (this.options.providerSessions && !link) throw refused('This browser is not signed in. Start again.');
     const session: RpSession = {
       sid: oidc.randomState(),
       sub: claims.sub,
@@ -93,6 +112,7 @@ export class RelyingParty {
       idToken: tokens.id_token!,
       expiresAt: Date.now() + this.options.sessionTtlSeconds * 1000,
       csrf: oidc.randomState(),
+      ...(link ? { providerSession: link.uid } : {}),
     };
     await this.options.registry?.open(session.sid!, this.options.sessionTtlSeconds);
     ctx.cookies.set(this.options.cookieName, encode(session), this.cookieOptions(this.options.sessionTtlSeconds * 1000));
@@ -107,13 +127,31 @@ export class RelyingParty {
   /** The session, provided it was not signed out (a copy of the cookie kept from before sign-out is refused). */
   async activeSession(ctx: Context): Promise<RpSession | null> {
     const session = this.session(ctx);
-    const registry = this.options.registry;
-    if (!session || !registry) return session;
-    return session.sid && (await registry.isOpen(session.sid)) ? session : null;
+    return session && (await this.isOpen(session)) ? session : null;
+  }
+
+  /**
+   * Not expired, not signed out here (the registry) and, when tied to a provider session, that
+   * one still signed in as the same user.
+   */
+  async isOpen(session: RpSession): Promise<boolean> {
+    if (session.expiresAt <= Date.now()) return false;
+    const { registry, providerSessions } = this.options;
+    if (registry && !(session.sid && (await registry.isOpen(session.sid)))) return false;
+    if (providerSessions && !(session.providerSession && (await providerSessions.byUid(session.providerSession, session.sub)))) return false;
+    return true;
+  }
+
+  /** End the current session here for good (the provider session is left alone). */
+  async forget(ctx: Context): Promise<RpSession | null> {
+    const session = this.session(ctx);
+    if (session?.sid) await this.options.registry?.close(session.sid);
+    ctx.cookies.set(this.options.cookieName, null, { path: '/' });
+    return session;
   }
 
   /** Change the current session (same expiry). */
-  update(ctx: Context, patch: Partial<Pick<RpSession, 'enrollmentRef' | 'stepUpAt'>>): void {
+  update(ctx: Context, patch: Partial<Pick<RpSession, 'enrollmentRef' | 'proofs'>>): void {
     const session = (ctx.state.rpSessionUpdated as RpSession | undefined) ?? this.session(ctx);
     if (!session) return;
     const next = { ...session, ...patch };
@@ -123,13 +161,27 @@ export class RelyingParty {
 
   /** Clear the local session; returns the provider's end-session URL. */
   async logout(ctx: Context): Promise<string> {
-    const session = this.session(ctx);
-    if (session?.sid) await this.options.registry?.close(session.sid);
-    ctx.cookies.set(this.options.cookieName, null, { path: '/' });
+    const session = await this.forget(ctx);
     const config = await this.config();
     return oidc.buildEndSessionUrl(config, {
       post_logout_redirect_uri: this.options.postLogoutRedirectUri,
       ...(session ? { id_token_hint: session.idToken } : {}),
     }).href;
   }
+}
+
+function refused(message: string): Error {
+  return Object.assign(new Error(message), { status: 400, expose: true });
+}
+
+/**
+ * A callback the provider's answer does not bear out (bad or replayed code, wrong state, missing
+ * or wrong iss, an error response) is the browser's problem: 400. Only the provider failing to
+ * answer (network, 5xx) is ours: 503.
+ */
+function callbackError(err: unknown): Error {
+  const status = (err as { status?: unknown }).status;
+  const unreachable = (err instanceof TypeError && /fetch failed/i.test(err.message)) || (typeof status === 'number' && status >= 500);
+  if (unreachable) return new StoreUnavailableError('sign-in provider', err);
+  return refused('This sign-in could not be completed. Go back and sign in again.');
 }

@@ -1,20 +1,20 @@
-import type { AuthMethod } from '../domain/types.ts';
+import type { Proofs } from '../domain/session-validity.ts';
 
 /** State of one sign-in interaction between the password step and finishing. */
 export interface Challenge {
   /** oidc-provider interaction uid this challenge is bound to. */
   uid: string;
   accountId: string;
-  /** Factors passed so far, e.g. ['pwd']. */
-  passed: AuthMethod[];
+  /** When each factor was proved in this sign-in (ms, the injected clock), e.g. { pwd: … }. */
+  proved: Proofs;
+  /** The authenticator was set up inside this sign-in (see domain/amr.ts ENROLLED_IN_SIGN_IN). */
+  enrolledInSignIn?: boolean;
   createdAt: number;
   expiresAt: number;
   ip: string;
   userAgent: string;
   /** Fingerprint of the pending TOTP secret this sign-in created (enrolment inside the sign-in). */
   enrollmentRef?: string;
-  /** Recovery codes to show once after enrolment inside the sign-in. */
-  pendingRecoveryCodes?: string[];
 }
 
 /** Short-lived (minutes) sign-in state, shared by all instances. */

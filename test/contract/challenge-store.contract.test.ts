@@ -9,7 +9,7 @@ function challenge(uid: string, extra: Partial<Challenge> = {}): Challenge {
   return {
     uid,
     accountId: 'acc-1',
-    passed: ['pwd'],
+    proved: { pwd: now - 1000 },
     createdAt: now,
     expiresAt: now + 300_000,
     ip: '203.0.113.7',
@@ -28,23 +28,24 @@ forEachImplementation<ChallengeStore>(
     });
 
     it('stores and returns a challenge with all its fields', async () => {
-      const c = challenge('uid-1', { enrollmentRef: 'ref-of-sealed', pendingRecoveryCodes: ['a', 'b'] });
+      const c = challenge('uid-1', { enrollmentRef: 'ref-of-sealed', enrolledInSignIn: true });
       await store().put(c, 60);
       expect(await store().get('uid-1')).to.deep.equal(c);
     });
 
     it('overwrites on put with the same uid', async () => {
       await store().put(challenge('uid-2'), 60);
-      const updated = challenge('uid-2', { passed: ['pwd', 'otp'] });
+      const updated = challenge('uid-2', { proved: { pwd: 1, otp: 2 } });
       await store().put(updated, 60);
-      expect((await store().get('uid-2'))?.passed).to.deep.equal(['pwd', 'otp']);
+      expect((await store().get('uid-2'))?.proved).to.deep.equal({ pwd: 1, otp: 2 });
     });
 
     it('returns a copy, not the stored object', async () => {
       const c = challenge('uid-3');
       await store().put(c, 60);
-      c.passed.push('otp');
-      expect((await store().get('uid-3'))?.passed).to.deep.equal(['pwd']);
+      const stored = c.proved.pwd;
+      c.proved.otp = 5;
+      expect((await store().get('uid-3'))?.proved).to.deep.equal({ pwd: stored });
     });
 
     it('deletes a challenge (and deleting twice is fine)', async () => {

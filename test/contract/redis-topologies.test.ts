@@ -34,7 +34,7 @@ function exercise(getRedis: () => Redis) {
   });
   it('challenges round-trip', async () => {
     const challenges = new RedisChallengeStore(getRedis(), 'topo:');
-    await challenges.put({ uid: 'i1', accountId: 'a', passed: ['pwd'], createdAt: 1, expiresAt: 2, ip: '::1', userAgent: 'x' }, 60);
+    await challenges.put({ uid: 'i1', accountId: 'a', proved: { pwd: 1 }, createdAt: 1, expiresAt: 2, ip: '::1', userAgent: 'x' }, 60);
     expect((await challenges.get('i1'))?.accountId).to.equal('a');
   });
   it('provider adapter: tokens of one grant in many slots are all revoked', async () => {

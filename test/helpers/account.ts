@@ -71,15 +71,15 @@ export async function accountSignOut(idp: TestInstance, browser: Browser, page: 
 }
 
 /**
- * Make this browser's account session look `minutes` older (auth_time and step-up moved back), as
+ * Make this browser's account session look `minutes` older (auth_time and its own proofs moved back), as
  * a left-open or copied session would be: re-signed with the instance's cookie key like koa does.
  */
 export function ageAccountSession(idp: TestInstance, browser: Browser, minutes: number): void {
   const raw = browser.cookies().get('account.session');
   if (!raw) throw new Error('no account.session cookie');
-  const session = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { claims: { auth_time?: number }; stepUpAt?: number };
+  const session = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { claims: { auth_time?: number }; proofs?: Record<string, number> };
   session.claims.auth_time = (session.claims.auth_time ?? 0) - minutes * 60;
-  if (session.stepUpAt !== undefined) session.stepUpAt -= minutes * 60_000;
+  for (const method of Object.keys(session.proofs ?? {})) session.proofs![method]! -= minutes * 60_000;
   const value = Buffer.from(JSON.stringify(session)).toString('base64url');
   const sig = createHmac('sha1', idp.deps.config.cookieKeys[0]!).update(`account.session=${value}`).digest('base64')
     .replace(/\/|\+|=/g, (x) => ({ '/': '_', '+': '-', '=': '' })[x]!);

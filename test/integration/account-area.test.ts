@@ -191,13 +191,19 @@ describe('integration: account area (employee self-service)', () => {
     const { browser, page } = await accountSignIn(idp, u); // password only: 2FA is off
     u = await enrolDirectly(idp.deps, u); // ...then turned on in another browser
     const before = (await idp.deps.users.findById(u.user.id))!.twoFactor;
-    const again = await browser.get(`${idp.url}/account`);
-    expect(again.url).to.match(/\/interaction\/[^/]+$/); // the provider's sign-in, not the account page
+    const kept = new Map(browser.cookies());
+    const first = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(page), code: '123456' });
+    expect(first.status).to.equal(401);
+    expect(textOf(first.html)).to.contain('Sign in again with your code');
+    // That session has ended for good: a kept copy of its cookie gets nowhere either.
+    for (const [name, value] of kept) browser.cookies().set(name, value);
     for (const path of ['/account/security/device', '/account/security/device/confirm', '/account/security/enable']) {
       const post = await browser.post(`${idp.url}${path}`, { csrf: csrfOf(page), code: '123456' });
       expect(post.status, path).to.equal(401);
-      expect(textOf(post.html)).to.contain('Sign in again with your code');
+      expect(textOf(post.html)).to.contain('Sign in again');
     }
+    const again = await browser.get(`${idp.url}/account`);
+    expect(again.url).to.match(/\/interaction\/[^/]+$/); // the provider's sign-in, not the account page
     expect((await idp.deps.users.findById(u.user.id))!.twoFactor).to.deep.equal(before);
   });
 

@@ -135,20 +135,21 @@ describe('integration: admin pages', () => {
         expect(rpSession(browser).claims.acr).to.equal('pwd');
         late = await enrolDirectly(idp.deps, late);
 
-        // Watch where /admin sends the browser: an authorization request asking for mfa.
+        // A POST is refused (and ends that session for good)...
         const watcher = new Browser([`${idp.url}/auth`]);
         for (const [k, v] of browser.cookies()) watcher.cookies().set(k, v);
-        const redirect = await watcher.get(`${idp.url}/admin`);
-        const auth = new URL(redirect.stoppedAt!);
-        expect(auth.searchParams.get('acr_values')).to.equal('mfa');
-        expect(auth.searchParams.get('prompt')).to.equal('login');
-
         const { csrf } = rpSession(browser) as unknown as { csrf: string };
         const before = policyView(await policy());
         const post = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '14' });
         expect(post.status).to.equal(401);
         expect(textOf(post.html)).to.contain('Two-step sign-in is now on for your account. Sign in again with your code.');
         expect(policyView(await policy())).to.deep.equal(before);
+
+        // ...and /admin sends the browser to an authorization request asking for mfa.
+        const redirect = await watcher.get(`${idp.url}/admin`);
+        const auth = new URL(redirect.stoppedAt!);
+        expect(auth.searchParams.get('acr_values')).to.equal('mfa');
+        expect(auth.searchParams.get('prompt')).to.equal('login');
 
         // Following the redirect: password and code, then the admin page with an mfa session.
         const login = await browser.get(`${idp.url}/admin`);

@@ -3,6 +3,7 @@ import { startInstance, RP, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, redeem, startSignIn, submitPassword } from '../helpers/flow.ts';
 import { createUser } from '../helpers/users.ts';
 import { textOf } from '../helpers/browser.ts';
+import { invalidateSessions } from '../../src/auth/sessions.ts';
 
 const thirdParty = {
   client_id: RP.clientId, client_secret: RP.clientSecret, client_name: 'Expense Tracker (third party)',
@@ -36,6 +37,27 @@ describe('consent for third-party apps', () => {
     const consent = await submitPassword(idp, s, u.login, u.password);
     const back = await s.browser.post(interactionUrl(idp, consent, 'abort'), {});
     expect(new URL(back.stoppedAt!).searchParams.get('error')).to.equal('access_denied');
+  });
+
+  it('a consent page held across a security change, or past a sign-out, grants nothing (4xx, no code)', async () => {
+    for (const outdate of ['change', 'sign-out'] as const) {
+      const u = await createUser(idp.deps);
+      const s = await startSignIn(idp);
+      const consent = await submitPassword(idp, s, u.login, u.password);
+      expect(textOf(consent.html)).to.contain('Expense Tracker (third party)');
+      idp.clock.advance(1000);
+      if (outdate === 'change') await invalidateSessions(idp.deps, u.user.id); // e.g. IT set a new password
+      if (outdate === 'sign-out') {
+        const confirm = await s.browser.get(`${idp.url}/session/end`);
+        const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.html)![1]!;
+        await s.browser.post(`${idp.url}/session/end/confirm`, { xsrf, logout: 'yes' });
+      }
+      const late = await s.browser.post(interactionUrl(idp, consent, 'consent'), {});
+      expect(late.stoppedAt, outdate).to.equal(undefined);
+      // Our rule after a change; the provider itself once its session is gone.
+      expect(late.status, outdate).to.equal(outdate === 'change' ? 401 : 400);
+      expect(textOf(late.html)).to.match(/sign in again/i);
+    }
   });
 
   it('posting consent before signing in is refused', async () => {

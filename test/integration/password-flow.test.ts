@@ -37,6 +37,35 @@ describe('integration: password sign-in through openid-client (authorization cod
     expect(textOf(unknown.html)).to.contain('Wrong e-mail or password.');
   });
 
+  it('an unknown login runs the password hash exactly once like a known one, and counts towards the same per-login limit with the same message', async () => {
+    const hasher = idp.deps.passwords;
+    const verify = hasher.verify.bind(hasher);
+    let hashes = 0;
+    hasher.verify = async (hash, password) => { hashes++; return verify(hash, password); };
+    /** maxFailures wrong passwords, then one more: what each answer said and how many hashes it ran. */
+    const wrongUntilLocked = async (login: string) => {
+      const seen = [];
+      for (let i = 0; i <= idp.config.password.maxFailures; i++) {
+        hashes = 0;
+        const page = await submitPassword(idp, await startSignIn(idp), login, 'nope-nope');
+        seen.push({ status: page.status, text: textOf(page.html).replace(/\/interaction\/\S+/g, ''), hashes });
+      }
+      return seen;
+    };
+    try {
+      const known = await wrongUntilLocked((await createUser(idp.deps)).login);
+      const unknown = await wrongUntilLocked(`nobody-${Date.now()}@example.com`);
+      // Each failure runs one hash; the last allowed one locks; after that nothing is hashed.
+      const max = idp.config.password.maxFailures;
+      expect(known.map((o) => [o.status, o.hashes])).to.deep.equal([...Array.from({ length: max - 1 }, () => [401, 1]), [429, 1], [429, 0]]);
+      expect(known[0]!.text).to.contain('Wrong e-mail or password.');
+      expect(known.at(-1)!.text).to.contain('Too many failed attempts');
+      expect(unknown).to.deep.equal(known);
+    } finally {
+      hasher.verify = verify;
+    }
+  });
+
   it('missing, oversized and array fields give 400 and no challenge', async () => {
     const s = await startSignIn(idp);
     const url = interactionUrl(idp, s.page, 'login');

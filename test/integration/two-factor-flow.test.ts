@@ -66,6 +66,25 @@ describe('integration: TOTP second factor at sign-in', () => {
     expect(textOf(again.html)).to.contain('already used');
   });
 
+  it('a replayed (already used) code counts as a failure and never resets the count: three wrong codes and two replays lock the account', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    idp.clock.advance(90_000);
+    const code = codeAt(u.secret!, idp.clock.now().getTime());
+    const first = await atCodePage(idp, u);
+    expect((await submitCode(idp, first.s, code)).stoppedAt).to.be.a('string');
+    const wrong = code === '000000' ? '111111' : '000000';
+    const { s } = await atCodePage(idp, u);
+    for (let i = 0; i < 2; i++) expect((await submitCode(idp, s, wrong)).status).to.equal(401);
+    const replay = await submitCode(idp, s, code);
+    expect(replay.status).to.equal(401);
+    expect(textOf(replay.html)).to.contain('already used');
+    expect((await submitCode(idp, s, wrong)).status).to.equal(401);
+    const fifth = await submitCode(idp, s, code); // the fifth failure (a replay again): locked
+    expect(fifth.status).to.equal(429);
+    expect(textOf(fifth.html)).to.contain('Too many wrong codes');
+    expect(fifth.stoppedAt).to.equal(undefined);
+  });
+
   it('recovery code signs in once (amr says so), and the same code fails the second time', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const code = u.recoveryCodes![3]!;

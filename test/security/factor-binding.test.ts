@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { currentPolicy } from '../../src/auth/policy.ts';
 import * as oidc from 'openid-client';
 import { hashNotificationCode } from '../../src/auth/password-login.ts';
 import { notificationCodeKey, secondFactorKey } from '../../src/auth/limits.ts';
@@ -78,15 +79,21 @@ describe('security: a second factor belongs to the user and the session that set
   });
 
   it('a notification code issued to one account never signs in another in the same sign-in', async () => {
-    const a = await createUser(idp.deps, { enrolled: true });
-    const b = await createUser(idp.deps, { enrolled: true });
-    const s = await startSignIn(idp);
-    await submitPassword(idp, s, a.login, a.password); // the challenge is A's
-    // The state a race between B's and A's password steps could leave: a live code for B.
-    await idp.deps.oneTimeCodes.put(notificationCodeKey(uidOf(s.page), b.user.id), hashNotificationCode('12345678'), 300);
-    const page = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: '12345678' });
-    expect(page.status).to.equal(401);
-    expect(page.stoppedAt).to.equal(undefined);
+    const policy = await currentPolicy(idp.deps);
+    await idp.deps.policies.save({ ...policy, sendCodeToNotifications: true });
+    try {
+      const a = await createUser(idp.deps, { enrolled: true });
+      const b = await createUser(idp.deps, { enrolled: true });
+      const s = await startSignIn(idp);
+      await submitPassword(idp, s, a.login, a.password); // the challenge is A's
+      // The state a race between B's and A's password steps could leave: a live code for B.
+      await idp.deps.oneTimeCodes.put(notificationCodeKey(uidOf(s.page), b.user.id), hashNotificationCode('12345678'), 300);
+      const page = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: '12345678' });
+      expect(page.status).to.equal(401);
+      expect(page.stoppedAt).to.equal(undefined);
+    } finally {
+      await idp.deps.policies.save(policy);
+    }
   });
 
   it('a code that matches a future step gets the same answer as any wrong code (no "valid in N minutes")', async () => {

@@ -8,12 +8,11 @@ import { accountSignIn, accountSignOut, ageAccountSession, csrfOf, freshCode, sh
 import { textOf, type Browser } from '../helpers/browser.ts';
 
 /**
- * The provider stamps sessions and tokens with whole seconds of system time, so "signed in before
- * the change" can only be told apart from "in the same second" once that second is over. This
- * waits (under a second) for the next one: it is the provider's clock, which tests cannot inject.
+ * Security changes and sign-ins are stamped with the instance's (injected) clock, in whole seconds
+ * where the provider keeps them: move it on a second so "before the change" is unambiguous.
  */
-async function nextSecond(): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 5));
+function nextSecond(idp: TestInstance): void {
+  idp.clock.advance(1000);
 }
 
 /** The user turns 2FA on in the account area with their own phone; returns their key. */
@@ -59,7 +58,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     const disable = await acct.browser.get(`${idp.url}/account/security/disable`);
     await acct.browser.post(`${idp.url}/account/security/disable`, { csrf: csrfOf(disable), code: freshCode(idp, attackerKey) });
 
-    await nextSecond();
+    nextSecond(idp);
     const victimKey = await enableInAccountArea(idp, victim);
 
     expect(await refreshOutcome(s.config, tokens.refresh_token!)).to.equal('invalid_grant');
@@ -89,7 +88,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     expect(tokens.claims()!.acr).to.equal('mfa');
     expect(await refreshOutcome(s.config, tokens.refresh_token!)).to.equal('issued');
 
-    await nextSecond();
+    nextSecond(idp);
     await resetTwoFactor(idp.deps, admin.user, victim.user.id);
     expect(await refreshOutcome(s.config, tokens.refresh_token!)).to.equal('invalid_grant');
     expect(await silentOutcome(idp, s.browser)).to.equal('login_required');
@@ -107,7 +106,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     for (const [k, v] of s.browser.cookies()) held.cookies().set(k, v);
     const finished = await held.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, victim.secret!) });
     expect(finished.stoppedAt).to.match(/\/auth\//);
-    await nextSecond();
+    nextSecond(idp);
     await resetTwoFactor(idp.deps, admin.user, victim.user.id);
     for (const [k, v] of held.cookies()) s.browser.cookies().set(k, v);
     const resumed = await s.browser.get(finished.stoppedAt!);
@@ -121,7 +120,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     await submitPassword(idp, s, u.login, u.password);
     const consent = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: freshCode(idp, u.secret!) });
     const tokens = await redeem(s, await s.browser.post(interactionUrl(idp, consent, 'consent'), {}));
-    await nextSecond();
+    nextSecond(idp);
     const refreshed = await oidc.refreshTokenGrant(s.config, tokens.refresh_token!);
     await resetTwoFactor(idp.deps, admin.user, u.user.id); // most likely within the same second
     const userinfo = await oidc.fetchUserInfo(s.config, refreshed.access_token, u.user.id).then(() => 'answered', () => 'refused');
@@ -134,7 +133,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     await submitPassword(idp, thief, u.login, u.password);
     const consent = await thief.browser.post(interactionUrl(idp, thief.page, 'recovery'), { code: u.recoveryCodes![0]! });
     const tokens = await redeem(thief, await thief.browser.post(interactionUrl(idp, consent, 'consent'), {}));
-    await nextSecond();
+    nextSecond(idp);
     const { browser, page } = await accountSignIn(idp, u);
     const regenerate = await browser.post(`${idp.url}/account/security/recovery-codes`, { csrf: csrfOf(page), code: freshCode(idp, u.secret!) });
     expect(textOf(regenerate.html)).to.contain('Other sign-ins to your account have been ended');
@@ -146,7 +145,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
   it('a session ended by turning 2FA off elsewhere signs in with the password only (no forced setup)', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const a = await accountSignIn(idp, u);
-    await nextSecond();
+    nextSecond(idp);
     const b = await accountSignIn(idp, u);
     const disable = await b.browser.get(`${idp.url}/account/security/disable`);
     await b.browser.post(`${idp.url}/account/security/disable`, { csrf: csrfOf(disable), code: freshCode(idp, u.secret!) });

@@ -37,6 +37,14 @@ describe('secret box (AES-256-GCM with key ids)', () => {
     expect(() => box.open(['v1', 'k2025', ...parts.slice(2)].join('.'))).to.throw();
     expect(() => box.open('garbage')).to.throw(/malformed/);
   });
+  it('the key id is authenticated: a value relabelled to another id holding the same key bytes does not open', () => {
+    const bytes = key();
+    const box = new AesGcmSecretBox([{ id: 'a', key: bytes }, { id: 'b', key: bytes }]);
+    const sealed = box.seal('secret');
+    expect(box.open(sealed)).to.equal('secret');
+    const moved = ['v1', 'b', ...sealed.split('.').slice(2)].join('.');
+    expect(() => box.open(moved)).to.throw();
+  });
   it('rejects keys that are not 32 bytes', () => {
     expect(() => new AesGcmSecretBox([{ id: 'short', key: randomBytes(16).toString('base64') }])).to.throw(/32 bytes/);
     expect(() => new AesGcmSecretBox([])).to.throw();

@@ -6,7 +6,7 @@ import { MemoryUsedCodeStore } from '../../src/infra/memory/used-code-store.ts';
 import type { Challenge } from '../../src/ports/challenge-store.ts';
 
 const T0 = 1_700_000_000_000;
-const challenge = (uid: string): Challenge => ({ uid, accountId: 'a', passed: ['pwd'], createdAt: T0, expiresAt: T0 + 60_000, ip: '127.0.0.1', userAgent: 'test' });
+const challenge = (uid: string): Challenge => ({ uid, accountId: 'a', proved: { pwd: T0 }, createdAt: T0, expiresAt: T0 + 60_000, ip: '127.0.0.1', userAgent: 'test' });
 
 function manualNow() {
   let t = T0;
