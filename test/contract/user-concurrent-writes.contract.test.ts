@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { MongoUserRepository } from '../../src/infra/mongo/user-repository.ts';
-import { connectMongo } from '../../src/infra/mongo/connection.ts';
+import { ferretdbVersion } from '../helpers/mongo-server.ts';
 import { describeEachImplementation } from './store-implementations.ts';
 
 /**
@@ -10,14 +10,8 @@ import { describeEachImplementation } from './store-implementations.ts';
  */
 async function serverLosesParallelUpdates(): Promise<string | null> {
   const uri = process.env.MONGODB_URI;
-  if (!uri) return null;
-  const conn = await connectMongo(uri);
-  try {
-    const info = await conn.db!.admin().command({ buildInfo: 1 });
-    return 'ferretdbVersion' in info ? 'FerretDB 1.x writes a matched document back whole: parallel updates of one user can lose one' : null;
-  } finally {
-    await conn.close();
-  }
+  const ferretdb = uri ? await ferretdbVersion(uri) : null;
+  return ferretdb ? `FerretDB ${ferretdb} writes a matched document back whole: parallel updates of one user can lose one` : null;
 }
 
 describeEachImplementation('UserRepository under parallel writes', (stores) => {

@@ -12,8 +12,10 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 
+	"github.com/FerretDB/FerretDB/build/version"
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
 
@@ -23,6 +25,15 @@ func main() {
 	sqliteURL := flag.String("sqlite-url", "file:data/", "SQLite folder (with -handler sqlite)")
 	postgresURL := flag.String("postgresql-url", "postgres://127.0.0.1:5432/ferretdb", "PostgreSQL URL (with -handler postgresql)")
 	flag.Parse()
+
+	// An embedded build reports its version as "unknown": report the module's version instead.
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, dep := range info.Deps {
+			if dep.Path == "github.com/FerretDB/FerretDB" {
+				version.Get().Version = dep.Version
+			}
+		}
+	}
 
 	level := slog.LevelWarn
 	if os.Getenv("FERRETDB_DEBUG") != "" {
