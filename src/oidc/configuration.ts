@@ -1,4 +1,6 @@
 import type { Configuration, KoaContextWithOIDC, Adapter } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { judgeRequestWithoutPkce, type PkceSetting } from '../domain/request-protection.ts';
 import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
 import { interactionPolicy } from './interaction-policy.ts';
@@ -11,6 +13,7 @@ export interface ProviderHooks {
 }
 
 const FIRST_PARTY = 'first_party';
+const PKCE = 'pkce';
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {
   return Boolean((ctx.oidc.client as unknown as Record<string, unknown> | undefined)?.[FIRST_PARTY]);
@@ -21,7 +24,7 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
   return {
     ...(hooks.adapter ? { adapter: hooks.adapter } : {}),
     clients: config.clients as Configuration['clients'],
-    extraClientMetadata: { properties: [FIRST_PARTY] },
+    extraClientMetadata: { properties: [FIRST_PARTY, PKCE] },
     cookies: {
       keys: config.cookieKeys,
       long: { signed: true, sameSite: 'lax' },
@@ -48,7 +51,18 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     // Authorization code only (OAuth 2.1 / RFC 9700): no implicit or hybrid tokens in the browser.
     responseTypes: ['code'],
-    pkce: { required: () => true },
+    // Called only for code requests without a code_challenge.
+    pkce: {
+      required: (ctx, client) => {
+        const verdict = judgeRequestWithoutPkce({
+          pkce: (client as unknown as Record<string, unknown>)[PKCE] as PkceSetting | undefined,
+          tokenEndpointAuthMethod: client.clientAuthMethod ?? 'none',
+          hasNonce: typeof ctx.oidc.params?.nonce === 'string' && ctx.oidc.params.nonce !== '',
+        });
+        if (verdict === 'nonce-required') throw new errors.InvalidRequest('nonce is required when PKCE is not used');
+        return verdict === 'pkce-required';
+      },
+    },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
