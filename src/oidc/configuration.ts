@@ -65,6 +65,8 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     },
     features: {
       devInteractions: { enabled: false },
+      // `claims` with id_token.acr is judged like acr_values (interaction-policy.ts).
+      claimsParameter: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
