@@ -3,7 +3,7 @@ import { errors } from 'oidc-provider';
 import { judgeRequestWithoutPkce, type PkceSetting } from '../domain/request-protection.ts';
 import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
-import { interactionPolicy } from './interaction-policy.ts';
+import { interactionPolicy, supportedPrompts } from './interaction-policy.ts';
 import { AMR_CLAIM, AUTH_TIME_CLAIM } from './find-account.ts';
 import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
 
@@ -52,6 +52,8 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     // Authorization code only (OAuth 2.1 / RFC 9700): no implicit or hybrid tokens in the browser.
     responseTypes: ['code'],
     // Called only for code requests without a code_challenge.
+    // prompt=create is refused with invalid_request (accounts come from an administrator).
+    discovery: { prompt_values_supported: supportedPrompts() },
     pkce: {
       required: (ctx, client) => {
         const verdict = judgeRequestWithoutPkce({

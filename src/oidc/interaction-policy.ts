@@ -3,7 +3,7 @@ import type { Validity } from '../domain/session-validity.ts';
 import { SESSION_VALIDITY } from './find-account.ts';
 import { acrSatisfies } from '../domain/acr-request.ts';
 
-const { Check, base } = policyKit;
+const { Check, Prompt, base } = policyKit;
 
 type SessionValidity = (amr: unknown, loginTs: unknown) => Validity;
 
@@ -37,5 +37,13 @@ export function interactionPolicy() {
     const request = { acrValues: ctx.oidc.params?.acr_values, claims: ctx.oidc.params?.claims };
     return acrSatisfies(request, ctx.oidc.acr) ? Check.NO_NEED_TO_PROMPT : Check.REQUEST_PROMPT;
   }));
+  // prompt=select_account: first, so a signed-in user chooses before anything else is asked; a
+  // sign-in that starts without a session resolves it together with the login (finish.ts).
+  policy.add(new Prompt({ name: 'select_account', requestable: true }), 0);
   return policy;
+}
+
+/** What the discovery document lists as prompt_values_supported (OIDC Prompt Create 4.2): never `create`. */
+export function supportedPrompts(): string[] {
+  return ['none', ...interactionPolicy().filter((p) => p.requestable).map((p) => p.name)];
 }
