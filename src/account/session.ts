@@ -28,6 +28,7 @@ export function accountClient(config: AppConfig): ClientConfig {
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
+    pkce: 'required',
     first_party: true,
   };
 }

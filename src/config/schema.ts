@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pkceSettingAllowed } from '../domain/request-protection.ts';
 
 const clientSchema = z.object({
   client_id: z.string().min(1),
@@ -11,7 +12,12 @@ const clientSchema = z.object({
   token_endpoint_auth_method: z.string().default('client_secret_basic'),
   /** First-party apps skip the consent page. */
   first_party: z.boolean().default(false),
-}).passthrough();
+  /** `optional` lets a confidential client sign in without PKCE; it must then send a nonce. */
+  pkce: z.enum(['required', 'optional']).default('required'),
+}).passthrough().refine((c) => pkceSettingAllowed(c.pkce, c.token_endpoint_auth_method), {
+  message: 'pkce "optional" is only for confidential clients (token_endpoint_auth_method other than none)',
+  path: ['pkce'],
+});
 
 export type ClientConfig = z.infer<typeof clientSchema>;
 

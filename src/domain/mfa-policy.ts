@@ -13,7 +13,7 @@ export interface SignInFacts {
   user: User;
   policy: Policy;
   now: Date;
-  /** The app asked for acr_values=mfa. */
+  /** The app demands two-step sign-in (acr_values or claims, domain/acr-request.ts). */
   mfaRequestedByApp: boolean;
 }
 

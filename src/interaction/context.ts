@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
+import { mfaDemanded } from '../domain/acr-request.ts';
 import { stillValid } from '../domain/session-validity.ts';
 import type { Policy, User } from '../domain/types.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
@@ -29,8 +30,7 @@ export async function loadInteraction(ctx: Context, { provider }: StepDeps): Pro
 }
 
 export function mfaRequestedByApp(details: Interaction): boolean {
-  const acr = details.params.acr_values;
-  return typeof acr === 'string' && acr.split(' ').includes('mfa');
+  return mfaDemanded({ acrValues: details.params.acr_values, claims: details.params.claims });
 }
 
 export interface SignInState {

@@ -3,6 +3,7 @@ import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
 import { loadInteraction, type SignInState, type StepDeps } from './context.ts';
+import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
 
 /**
  * The only place that tells the provider a user signed in (node-oidc-provider issue 661: never
@@ -29,6 +30,8 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
     // ts: when the oldest factor was proved, not when the sign-in finished or the browser resumed
     // it: a sign-in held across a password or factor change must not pass for a later one.
     login: { accountId: user.id, amr, acr, remember: true, ts: Math.floor(oldestProof(challenge.proved)! / 1000) },
+    // Signing in here is choosing the account.
+    ...(selectAccountRequested(state.details) ? { [SELECT_ACCOUNT]: {} } : {}),
   }, { mergeWithLastSubmission: false });
   if (warning) {
     // The result is saved; the user reads the warning and continues to the app with one click.

@@ -7,6 +7,7 @@ import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
+import { SELECT_ACCOUNT, showSelectAccount } from './select-account.ts';
 import { recordDenied } from './deadline.ts';
 
 const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
@@ -26,6 +27,7 @@ export function showInteraction(step: StepDeps) {
   return async (ctx: Context) => {
     const details = await loadInteraction(ctx, step);
     if (details.prompt.name === 'consent') return showConsent(ctx, step, details);
+    if (details.prompt.name === SELECT_ACCOUNT && ctx.query.account !== 'other' && await showSelectAccount(ctx, step, details)) return;
     const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : '';
     await renderLogin(ctx, details.uid, await clientName(details, step), hint, null);
   };

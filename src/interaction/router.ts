@@ -8,6 +8,7 @@ import { showDeadline, showDenied, submitLater } from './deadline.ts';
 import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
 import { submitConsent } from './consent.ts';
 import { abortSignIn } from './finish.ts';
+import { continueAsSignedIn } from './select-account.ts';
 
 async function noStore(ctx: Context, next: Next) {
   ctx.set('Cache-Control', 'no-store');
@@ -35,6 +36,7 @@ export function interactionRouter(step: StepDeps): Router {
   router.post('/continue', ...post, continueAfterEnroll(step));
   router.get('/denied', showDenied(step));
   router.post('/consent', ...post, submitConsent(step));
+  router.post('/select-account', ...post, continueAsSignedIn(step));
   router.post('/abort', ...post, (ctx) => abortSignIn(ctx, step, 'The user cancelled or was not allowed to sign in.'));
   return router;
 }

@@ -22,6 +22,7 @@ export function withBuiltInClients(config: AppConfig): AppConfig {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       first_party: false,
+      pkce: 'required',
     });
   }
   return { ...config, clients };

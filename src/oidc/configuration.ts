@@ -1,7 +1,9 @@
 import type { Configuration, KoaContextWithOIDC, Adapter } from 'oidc-provider';
+import { errors } from 'oidc-provider';
+import { judgeRequestWithoutPkce, type PkceSetting } from '../domain/request-protection.ts';
 import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
-import { interactionPolicy } from './interaction-policy.ts';
+import { interactionPolicy, supportedPrompts } from './interaction-policy.ts';
 import { AMR_CLAIM, AUTH_TIME_CLAIM } from './find-account.ts';
 import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
 
@@ -11,6 +13,7 @@ export interface ProviderHooks {
 }
 
 const FIRST_PARTY = 'first_party';
+const PKCE = 'pkce';
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {
   return Boolean((ctx.oidc.client as unknown as Record<string, unknown> | undefined)?.[FIRST_PARTY]);
@@ -21,7 +24,7 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
   return {
     ...(hooks.adapter ? { adapter: hooks.adapter } : {}),
     clients: config.clients as Configuration['clients'],
-    extraClientMetadata: { properties: [FIRST_PARTY] },
+    extraClientMetadata: { properties: [FIRST_PARTY, PKCE] },
     cookies: {
       keys: config.cookieKeys,
       long: { signed: true, sameSite: 'lax' },
@@ -48,9 +51,24 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     scopes: ['openid', 'email', 'profile', 'offline_access'],
     // Authorization code only (OAuth 2.1 / RFC 9700): no implicit or hybrid tokens in the browser.
     responseTypes: ['code'],
-    pkce: { required: () => true },
+    // Called only for code requests without a code_challenge.
+    // prompt=create is refused with invalid_request (accounts come from an administrator).
+    discovery: { prompt_values_supported: supportedPrompts() },
+    pkce: {
+      required: (ctx, client) => {
+        const verdict = judgeRequestWithoutPkce({
+          pkce: (client as unknown as Record<string, unknown>)[PKCE] as PkceSetting | undefined,
+          tokenEndpointAuthMethod: client.clientAuthMethod ?? 'none',
+          hasNonce: typeof ctx.oidc.params?.nonce === 'string' && ctx.oidc.params.nonce !== '',
+        });
+        if (verdict === 'nonce-required') throw new errors.InvalidRequest('nonce is required when PKCE is not used');
+        return verdict === 'pkce-required';
+      },
+    },
     features: {
       devInteractions: { enabled: false },
+      // `claims` with id_token.acr is judged like acr_values (interaction-policy.ts).
+      claimsParameter: { enabled: true },
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
     },
