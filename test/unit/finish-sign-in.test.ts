@@ -37,7 +37,7 @@ describe('finishSignIn refuses when the factors are not enough, even when called
 
   function state(next: NextStep, proved: Proofs, patch: Partial<User> = {}): SignInState {
     const user: User = { id: 'u1', ...newUserRecord({ login: 'a@example.com', name: 'A', role: 'employee', passwordHash: 'h', createdAt: new Date(now - 1e9) }, 'a@example.com'), ...patch };
-    return { next, user, policy, details: {} as SignInState['details'], challenge: { uid: 'i1', accountId: 'u1', proved, createdAt: now, expiresAt: now + 1e5, ip: '', userAgent: '' } };
+    return { next, user, policy, details: { prompt: { name: 'login', reasons: [], details: {} }, params: {} } as unknown as SignInState['details'], challenge: { uid: 'i1', accountId: 'u1', proved, createdAt: now, expiresAt: now + 1e5, ip: '', userAgent: '' } };
   }
   async function refusal(s: SignInState): Promise<string> {
     calls.length = 0;
