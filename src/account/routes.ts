@@ -6,7 +6,6 @@ import QRCode from 'qrcode';
 import { z } from 'zod';
 import { confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
 import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
-import { currentPolicy } from '../auth/policy.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
 import { daysLeft, setupDueBy } from '../domain/deadline.ts';
@@ -18,8 +17,7 @@ import { accountProofs, accountState } from './session.ts';
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
 
 export async function showSecurity(deps: Deps, ctx: Context, notice: string | null = null, error: string | null = null) {
-  const { user } = accountState(ctx);
-  const policy = await currentPolicy(deps);
+  const { user, policy } = accountState(ctx);
   const now = deps.clock.now();
   const dueBy = !user.twoFactor.enabled ? setupDueBy(user, policy) : null;
   const left = dueBy ? daysLeft(dueBy, now) : 0;
@@ -36,8 +34,8 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
 }
 
 async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: string, restart: boolean, error: string | null, status = 200) {
-  const { user, session } = accountState(ctx);
-  const account = { user, policy: await currentPolicy(deps), now: deps.clock.now() };
+  const { user, session, policy } = accountState(ctx);
+  const account = { user, policy, now: deps.clock.now() };
   if (user.twoFactor.enabled && !restart && !hasOwnPending(account, session.enrollmentRef ?? null)) {
     // A new phone's secret is only ever made by startDeviceChange, which asks for a recent factor.
     ctx.status = 303;
@@ -162,8 +160,8 @@ export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
       await renderCodes(deps, ctx, codes, 'New recovery codes', 'Your old recovery codes no longer work. Other sign-ins to your account have been ended.');
     },
     showDisable: async (ctx: Context) => {
-      const { user } = accountState(ctx);
-      const allowed = canDisableTwoFactor({ user, policy: await currentPolicy(deps), otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
+      const { user, policy } = accountState(ctx);
+      const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
       await renderStepUp(ctx, { ...disablePage, refused: !allowed.ok }, allowed.ok ? null : allowed.reason, allowed.ok ? 200 : 403);
     },
     disable: async (ctx: Context) => {

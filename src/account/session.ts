@@ -3,7 +3,7 @@ import type { Context, Next } from 'koa';
 import type { AppConfig } from '../config/load.ts';
 import type { ClientConfig } from '../config/schema.ts';
 import { DomainError } from '../domain/errors.ts';
-import type { User } from '../domain/types.ts';
+import type { Policy, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { SessionRegistry } from '../ports/session-registry.ts';
 import { RelyingParty, type RpSession } from '../oidc/relying-party.ts';
@@ -51,6 +51,8 @@ export function accountRelyingParty(config: AppConfig, registry: SessionRegistry
 export interface AccountState {
   session: RpSession;
   user: User;
+  /** The policy the session check read at the start of this request (account pages never change it). */
+  policy: Policy;
 }
 
 export function accountState(ctx: Context): AccountState {
@@ -62,7 +64,7 @@ export function accountProofs(session: RpSession): Proofs {
   return mergeProofs(proofsFromAmr(session.claims.amr, session.claims.auth_time), session.proofs ?? {});
 }
 
-export type AccountSessionCheck = { ok: true; user: User } | { ok: false; reason: InvalidReason | 'signed_out'; user: User | null };
+export type AccountSessionCheck = { ok: true; user: User; policy: Policy } | { ok: false; reason: InvalidReason | 'signed_out'; user: User | null; policy?: Policy };
 
 /**
  * Whether this account-area session still stands for the user as they are now: open (not signed
@@ -75,7 +77,7 @@ export async function checkAccountSession(deps: Deps, rp: RelyingParty, session:
   if (!user || !(await rp.isOpen(session))) return { ok: false, reason: 'signed_out', user };
   const account = { user, policy: await currentPolicy(deps), now: deps.clock.now() };
   const validity = stillValid(account, { holder: 'signed-in', proofs: accountProofs(session), resolutionMs: 1000 });
-  return validity.ok ? { ok: true, user } : { ok: false, reason: validity.reason, user };
+  return validity.ok ? { ok: true, user, policy: account.policy } : { ok: false, reason: validity.reason, user, policy: account.policy };
 }
 
 /**
@@ -87,9 +89,9 @@ export function requireAccount(deps: Deps, rp: RelyingParty) {
     const session = rp.session(ctx);
     if (!session) return toSignIn(ctx, rp, null);
     const checked = await checkAccountSession(deps, rp, session);
-    if (checked.ok) return enter(ctx, next, deps, session, checked.user);
-    if (checked.user && checked.reason !== 'signed_out' && ctx.path === '/account/logout') {
-      return enter(ctx, next, deps, session, checked.user); // an outdated session still signs out (and on to the provider's sign-out)
+    if (checked.ok) return enter(ctx, next, deps, session, checked.user, checked.policy);
+    if (checked.user && checked.policy && checked.reason !== 'signed_out' && ctx.path === '/account/logout') {
+      return enter(ctx, next, deps, session, checked.user, checked.policy); // an outdated session still signs out (and on to the provider's sign-out)
     }
     await rp.forget(ctx);
     return toSignIn(ctx, rp, checked);
@@ -106,8 +108,8 @@ async function toSignIn(ctx: Context, rp: RelyingParty, ended: { reason: string;
   ctx.redirect(await rp.startLogin(ctx, ctx.originalUrl.slice(0, 200), again));
 }
 
-async function enter(ctx: Context, next: Next, deps: Deps, session: RpSession, user: User): Promise<void> {
-  ctx.state.account = { session, user } satisfies AccountState;
+async function enter(ctx: Context, next: Next, deps: Deps, session: RpSession, user: User, policy: Policy): Promise<void> {
+  ctx.state.account = { session, user, policy } satisfies AccountState;
   ctx.state.csrf = session.csrf;
   ctx.state.unread = await deps.notifications.unreadCount(user.id);
   ctx.state.me = user;
