@@ -61,6 +61,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
     ctx.state.productName = deps.config.productName;
     ctx.state.path = ctx.path; // navigation marks the current page (aria-current)
     ctx.state.adminContact = deps.config.adminContact;
+    ctx.state.supportContact = deps.config.support.contact;
     await next();
   });
   provider.use(storeOutages(deps.logger, deps.metrics));

@@ -29,6 +29,9 @@ export function describe(n: Notification): { title: string; text: string } {
     case 'second-factor-locked': return { title: 'Too many wrong codes', text: `Sign-in codes for your account are paused until ${when(d.until)}. If this wasn't you, tell your administrator now: someone may know your password.` };
     case 'deadline-approaching': return { title: 'Set up two-step sign-in soon', text: `Your administrator requires it by ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}.` };
     case 'sign-in-denied': return { title: 'Sign-in blocked', text: `Your deadline to set up two-step sign-in ended on ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}. Ask your administrator for more time.` };
+    case 'more-time-requested': return { title: 'An employee asks for more time', text: `${s(d.name) ? `${s(d.name)} (${s(d.login)})` : s(d.login)} is blocked without two-step sign-in and asked for more time to set it up. Extend their deadline under Admin › Employees.` };
+    case 'password-locked': return { title: 'Sign-in paused after wrong passwords', text: `Too many wrong passwords for your account. Sign-in is paused until ${when(d.until)}. If this wasn't you, tell your administrator now.` };
+    case 'password-changed': return { title: 'Your password was changed', text: `At ${when(d.at)}${d.ip ? ` from ${s(d.ip)}` : ''}. Other sign-ins to your account were ended. If this wasn't you, tell your administrator now.` };
     case 'user-denied-after-deadline': return { title: 'An employee was blocked', text: `${s(d.login)} tried to sign in without two-step sign-in after their deadline.` };
   }
 }

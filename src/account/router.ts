@@ -7,6 +7,7 @@ import { requireAccount, requireCsrf } from './session.ts';
 import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
 import { notificationRoutes } from './notifications.ts';
 import type { Readiness } from '../http/health.ts';
+import { DEADLINE_DENIED } from '../domain/deadline.ts';
 
 async function noStore(ctx: Context, next: Next) {
   ctx.set('Cache-Control', 'no-store');
@@ -20,6 +21,12 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.get('/callback', async (ctx) => {
     // Cancelled at the sign-in page, or denied there (deadline passed, account blocked).
     if (typeof ctx.query.error === 'string') {
+      if (ctx.query.error === 'access_denied' && ctx.query.error_description === DEADLINE_DENIED) {
+        // Refused for the set time being over: the same blocked page as at sign-in, not "cancelled".
+        ctx.status = 403;
+        await ctx.render('interaction/denied', { title: 'Account page blocked', uid: null, deadlineText: null, canRequest: false, notice: null });
+        return;
+      }
       ctx.status = 401;
       await ctx.render('error', { title: 'Sign-in cancelled', message: 'You did not finish signing in, so your account page stays closed.', code: 'sign_in_not_completed', detail: '', retry: '/account' });
       return;

@@ -27,6 +27,14 @@ const stateKind = z.enum(['memory', 'redis']);
 export const configSchema = z.object({
   productName: z.string().min(1).max(100),
   adminContact: z.string().min(1).max(200),
+  /** Where blocked or locked-out employees reach the admins: a mailto: address or an https:// page ('' = none, name only). */
+  support: z.object({
+    contact: z.union([
+      z.literal(''),
+      z.string().max(500).regex(/^mailto:[^\s@]+@[^\s@]+$/i, 'a mailto: address'),
+      z.string().max(500).url().regex(/^https:\/\//i, 'an https:// URL'),
+    ]),
+  }).default({ contact: '' }),
   issuer: z.string().url(),
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65535),

@@ -46,3 +46,6 @@ export function reminderDue(deadline: Date, now: Date): number | null {
   const left = daysLeft(deadline, now);
   return REMINDER_DAYS.find((d) => left <= d && left > d - 1) ?? null;
 }
+
+/** The access_denied description when the set time is over: the account area shows the blocked page for it. */
+export const DEADLINE_DENIED = 'Two-step sign-in was not set up before the deadline.';

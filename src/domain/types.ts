@@ -75,7 +75,10 @@ export type NotificationKind =
   | 'second-factor-locked'
   | 'deadline-approaching'
   | 'sign-in-denied'
-  | 'user-denied-after-deadline';
+  | 'user-denied-after-deadline'
+  | 'more-time-requested'
+  | 'password-locked'
+  | 'password-changed';
 
 export interface Notification {
   id: string;

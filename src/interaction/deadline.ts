@@ -1,14 +1,15 @@
 import type { Context } from 'koa';
 import { remindIfDue } from '../auth/reminders.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { DAY_MS, daysLeft } from '../domain/deadline.ts';
+import { DAY_MS, DEADLINE_DENIED, daysLeft } from '../domain/deadline.ts';
 import { activeAdminsExcept } from '../domain/user-filter.ts';
 import { userBatches } from '../auth/user-batches.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
-import { formatDate } from '../http/format.ts';
-import { backToLogin, loadSignIn, type StepDeps } from './context.ts';
-import { finishSignIn } from './finish.ts';
+import { formatDate, formatDateTime } from '../http/format.ts';
+import { moreTimeAskedUntil, requestMoreTime } from '../auth/more-time.ts';
+import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { abortSignIn, finishSignIn } from './finish.ts';
 
 /** Admins fetched per user-store call: no call on this sign-in path returns more than a page. */
 const ADMINS_PER_CALL = 50;
@@ -57,17 +58,42 @@ export function submitLater(step: StepDeps) {
   };
 }
 
+
+async function renderDenied(ctx: Context, step: StepDeps, state: SignInState, notice: string | null): Promise<void> {
+  if (state.next.kind !== 'deny') return;
+  const askedUntil = await moreTimeAskedUntil(step.deps, state.user.id);
+  await ctx.render('interaction/denied', {
+    title: 'Sign-in blocked',
+    uid: ctx.params.uid,
+    deadlineText: formatDate(state.next.deadline),
+    canRequest: !askedUntil,
+    notice: notice ?? (askedUntil ? `You asked for more time. You can ask again after ${formatDateTime(askedUntil)}.` : null),
+  });
+  ctx.status = 403;
+}
+
 /** GET /interaction/:uid/denied: the set time is over. */
 export function showDenied(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
     if (!state || state.next.kind !== 'deny') return backToLogin(ctx);
-    await ctx.render('interaction/denied', {
-      title: 'Sign-in blocked',
-      uid: ctx.params.uid,
-      deadlineText: formatDate(state.next.deadline),
-      adminContact: step.deps.config.adminContact,
-    });
-    ctx.status = 403;
+    await renderDenied(ctx, step, state, null);
   };
+}
+
+/** POST /interaction/:uid/more-time: the blocked person (password just proved) asks the admins for more time. */
+export function submitMoreTime(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await loadSignIn(ctx, step);
+    if (!state || state.next.kind !== 'deny') return backToLogin(ctx);
+    const outcome = await requestMoreTime(step.deps, state.user.id, ctx.ip);
+    await renderDenied(ctx, step, state, outcome.kind === 'sent'
+      ? 'Your request was sent to your administrators. You will be able to sign in once they give you more time.'
+      : null);
+  };
+}
+
+/** POST /interaction/:uid/denied/back: back to the app with access_denied that says why. */
+export function leaveDenied(step: StepDeps) {
+  return (ctx: Context) => abortSignIn(ctx, step, DEADLINE_DENIED);
 }

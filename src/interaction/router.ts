@@ -4,7 +4,7 @@ import { formBody, requireForm } from '../http/body.ts';
 import type { StepDeps } from './context.ts';
 import { showInteraction, submitLogin } from './login.ts';
 import { showRecovery, showTwoFactor, submitRecovery, submitTwoFactor } from './two-factor.ts';
-import { showDeadline, showDenied, submitLater } from './deadline.ts';
+import { leaveDenied, showDeadline, showDenied, submitLater, submitMoreTime } from './deadline.ts';
 import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
 import { submitConsent } from './consent.ts';
 import { abortSignIn } from './finish.ts';
@@ -35,6 +35,8 @@ export function interactionRouter(step: StepDeps): Router {
   router.post('/enroll', ...post, submitEnroll(step));
   router.post('/continue', ...post, continueAfterEnroll(step));
   router.get('/denied', showDenied(step));
+  router.post('/more-time', ...post, submitMoreTime(step));
+  router.post('/denied/back', ...post, leaveDenied(step));
   router.post('/consent', ...post, submitConsent(step));
   router.post('/select-account', ...post, continueAsSignedIn(step));
   router.post('/abort', ...post, (ctx) => abortSignIn(ctx, step, 'The user cancelled or was not allowed to sign in.'));

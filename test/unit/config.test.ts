@@ -91,3 +91,18 @@ describe('config: supported Node versions', () => {
     expect(productionRefusals(productionRaw() as never, '26.0.0')).to.deep.equal([]);
   });
 });
+
+describe('config: support.contact (issue 12)', () => {
+  const build = (contact: unknown) => buildConfig(testConfigDefaults({ support: { contact } }), 'test');
+  it('accepts a mailto: address, an https:// URL, or nothing', () => {
+    expect(build('mailto:it@example.com').support.contact).to.equal('mailto:it@example.com');
+    expect(build('https://help.example.com/ask').support.contact).to.equal('https://help.example.com/ask');
+    expect(build('').support.contact).to.equal('');
+    expect(buildConfig(testConfigDefaults({}), 'test').support.contact).to.equal('');
+  });
+  it('refuses anything else (plain text, http:, javascript:)', () => {
+    for (const bad of ['it@example.com', 'http://help.example.com', 'javascript:alert(1)', 'mailto:', 42]) {
+      expect(() => build(bad), String(bad)).to.throw(ConfigError);
+    }
+  });
+});
