@@ -6,6 +6,7 @@ import type { RelyingParty } from '../oidc/relying-party.ts';
 import { requireAccount, requireCsrf } from './session.ts';
 import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
 import { notificationRoutes } from './notifications.ts';
+import { passwordRoutes } from './password.ts';
 import type { Readiness } from '../http/health.ts';
 import { DEADLINE_DENIED } from '../domain/deadline.ts';
 
@@ -40,6 +41,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   const enroll = enrollRoutes(deps, rp);
   const guarded = recoveryAndDisableRoutes(deps, rp);
   const notes = notificationRoutes(deps, rp, readiness);
+  const password = passwordRoutes(deps, rp);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });
@@ -53,6 +55,8 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.post('/security/recovery-codes', ...post, guarded.regenerate);
   router.get('/security/disable', signedIn, guarded.showDisable);
   router.post('/security/disable', ...post, guarded.disable);
+  router.get('/security/password', signedIn, password.show);
+  router.post('/security/password', ...post, password.change);
   router.get('/notifications', signedIn, notes.list);
   router.post('/notifications/read', ...post, notes.markRead);
   router.get('/notifications/stream', signedIn, notes.stream);

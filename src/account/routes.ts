@@ -61,7 +61,7 @@ async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: s
 }
 
 /** The message for a code that was not accepted (any outcome of a code check but "ok"). */
-function codeError(outcome: { kind: string; until?: Date; reused?: boolean }): string {
+export function codeError(outcome: { kind: string; until?: Date; reused?: boolean }): string {
   if (outcome.reused) return 'That code was already used. Wait for the next code in your app.';
   if (outcome.kind === 'locked') return `Too many wrong codes. Try again after ${outcome.until ? formatDateTime(outcome.until) : 'a few minutes'}.`;
   if (outcome.kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
@@ -75,7 +75,7 @@ function recentFactor(deps: Deps, session: RpSession): boolean {
 }
 
 /** This session made a security change (proving `proved` for it): its factors count from the change, other sessions' do not. */
-function carryOver(rp: RelyingParty, ctx: Context, changedAt: number, proved: Proofs = {}): void {
+export function carryOver(rp: RelyingParty, ctx: Context, changedAt: number, proved: Proofs = {}): void {
   rp.update(ctx, { proofs: carriedOverChange(mergeProofs(accountProofs(accountState(ctx).session), proved), changedAt) });
 }
 
