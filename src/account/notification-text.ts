@@ -18,7 +18,12 @@ const when = (v: unknown) => (v ? formatDateTime(new Date(String(v))) : '');
 export function describe(n: Notification): { title: string; text: string } {
   const d = n.data;
   switch (n.kind) {
-    case 'password-accepted': return { title: 'Your password was used to sign in', text: `From ${s(d.ip)} (${browserName(s(d.userAgent))}) at ${when(d.at)}. If this wasn't you, tell your administrator now: someone may know your password.` };
+    case 'password-accepted': {
+      const from = `From ${s(d.ip)} (${browserName(s(d.userAgent))}) at ${when(d.at)}.`;
+      if (d.newBrowser === true) return { title: 'Your password was used in a new browser', text: `${from} If this wasn't you, tell your administrator now: someone may know your password.` };
+      if (typeof d.code === 'string') return { title: 'Your password was used: here is your sign-in code', text: `${from} If this wasn't you, don't share the code and tell your administrator now.` };
+      return { title: 'Your password was used to sign in', text: `${from} A browser you have used before.` };
+    }
     case 'two-factor-enabled': return { title: 'Two-step sign-in turned on', text: `At ${when(d.at)}.` };
     case 'two-factor-disabled': return { title: 'Two-step sign-in turned off', text: `At ${when(d.at)}. If this wasn't you, contact your administrator now.` };
     case 'two-factor-reset': return { title: 'Your two-step sign-in was reset by an administrator', text: `You will be asked to set it up again at your next sign-in.` };
@@ -34,4 +39,12 @@ export function describe(n: Notification): { title: string; text: string } {
     case 'password-changed': return { title: 'Your password was changed', text: `At ${when(d.at)}${d.ip ? ` from ${s(d.ip)}` : ''}. Other sign-ins to your account were ended. If this wasn't you, tell your administrator now.` };
     case 'user-denied-after-deadline': return { title: 'An employee was blocked', text: `${s(d.login)} tried to sign in without two-step sign-in after their deadline.` };
   }
+}
+
+/** The line for a group of repeats: "Your password was used 4 times today". */
+export function describeGroup(n: Notification, count: number, now: Date): { title: string; text: string } {
+  const one = describe(n);
+  if (count === 1) return one;
+  const today = n.createdAt.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  return { title: `Your password was used ${count} times ${today ? 'today' : `on ${formatDate(n.createdAt)}`}`, text: `Latest: ${one.text.replace(/^From/, 'from')}` };
 }

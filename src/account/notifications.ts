@@ -7,7 +7,8 @@ import { formatDateTime } from '../http/format.ts';
 import { accountProofs, accountState, checkAccountSession } from './session.ts';
 import { heldAuthenticator } from '../domain/session-validity.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
-import { describe } from './notification-text.ts';
+import { describeGroup } from './notification-text.ts';
+import { groupRepeats } from '../domain/notification-groups.ts';
 
 const SSE_POLL_MS = 5000;
 const SSE_MAX_MS = 10 * 60 * 1000;
@@ -23,15 +24,22 @@ export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Read
       // Sign-in codes are shown only to a session that holds the authenticator itself (signed in
       // or confirmed with the app or a recovery code): one signed in with such a code cannot mint more.
       const mayShowCodes = heldAuthenticator(accountProofs(session));
-      const items = (await deps.notifications.list(user.id, 100)).map((n) => {
+      const shown = await deps.notifications.list(user.id, 100);
+      const items = groupRepeats(shown).map(({ latest: n, count, unread, alert }) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
-          ...describe(n), readAt: n.readAt, when: formatDateTime(n.createdAt),
+          ...describeGroup(n, count, now), unread, alert, count, when: formatDateTime(n.createdAt),
           code: codeLive && mayShowCodes ? n.data.code : null,
           codeWithheld: codeLive && !mayShowCodes,
           codeUntil: codeLive ? formatDateTime(new Date(String(n.data.codeExpiresAt))) : null,
         };
       });
+      // Viewed is read: what this page shows (up to its newest item), in one write. Anything that
+      // arrives meanwhile stays unread for the next view.
+      if (shown[0] && ctx.state.unread > 0) {
+        await deps.notifications.markAllRead(user.id, now, shown[0].createdAt);
+        ctx.state.unread = await deps.notifications.unreadCount(user.id);
+      }
       await ctx.render('account/notifications', { title: 'Notifications', items });
     },
     markRead: async (ctx: Context) => {

@@ -4,6 +4,9 @@ import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, passwordKey, passwordRule } from './limits.ts';
 import { currentPolicy } from './policy.ts';
 import { audit, notifyUser } from './notify.ts';
+import { isAlert } from '../domain/notification-groups.ts';
+import { DAY_MS } from '../domain/deadline.ts';
+import { NOTIFICATION_RETENTION_DAYS } from '../domain/retention.ts';
 
 export interface PasswordAttempt {
   uid: string;
@@ -11,7 +14,16 @@ export interface PasswordAttempt {
   password: string;
   ip: string;
   userAgent: string;
+  /** This browser's long-lived id (http/device-cookie.ts): a password use from a browser new to the account is an alert. */
+  browserId: string;
   mfaRequestedByApp: boolean;
+}
+
+/** A browser counts as known to an account for as long as the notifications that remember it are kept. */
+const BROWSER_MEMORY_MS = NOTIFICATION_RETENTION_DAYS * DAY_MS;
+
+export function browserFingerprint(browserId: string): string {
+  return createHash('sha256').update(`browser:${browserId}`).digest('base64url').slice(0, 22);
 }
 
 export type PasswordOutcome =
@@ -45,7 +57,10 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   deps.metrics.passwordHashDuration((performance.now() - hashStarted) / 1000);
   if (!user || !passwordOk) {
     const { lockedUntil } = await deps.limiter.fail(key, rule, now.getTime());
-    if (lockedUntil && user) await audit(deps, 'system', 'password.locked', user.id, { ip: attempt.ip });
+    if (lockedUntil && user) {
+      await audit(deps, 'system', 'password.locked', user.id, { ip: attempt.ip });
+      await notifyUser(deps, user.id, 'password-locked', { until: new Date(lockedUntil).toISOString(), ip: attempt.ip });
+    }
     return lockedUntil ? { kind: 'locked', until: new Date(lockedUntil) } : { kind: 'invalid' };
   }
   await deps.limiter.succeed(key);
@@ -64,7 +79,9 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
     userAgent: attempt.userAgent.slice(0, 300),
   }, ttlSeconds);
 
-  const data: Record<string, string> = { at: now.toISOString(), ip: attempt.ip, userAgent: attempt.userAgent.slice(0, 300) };
+  const device = browserFingerprint(attempt.browserId);
+  const knownBrowser = await deps.notifications.existsSince(user.id, 'password-accepted', new Date(now.getTime() - BROWSER_MEMORY_MS), 'device', device);
+  const data: Record<string, string | boolean> = { at: now.toISOString(), ip: attempt.ip, userAgent: attempt.userAgent.slice(0, 300), device, newBrowser: !knownBrowser };
   if (next.kind === 'second-factor' && policy.sendCodeToNotifications) {
     const code = String(randomInt(0, 10 ** NOTIFICATION_CODE_DIGITS)).padStart(NOTIFICATION_CODE_DIGITS, '0');
     const codeTtl = Math.round(deps.config.secondFactor.notificationCodeMinutes * 60);
@@ -72,6 +89,7 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
     data.code = code;
     data.codeExpiresAt = new Date(now.getTime() + codeTtl * 1000).toISOString();
   }
-  await notifyUser(deps, user.id, 'password-accepted', data);
+  // An ordinary password use is kept (grouped on the Notifications page) but asks for no attention.
+  await notifyUser(deps, user.id, 'password-accepted', data, isAlert({ kind: 'password-accepted', data }) ? null : now);
   return { kind: 'accepted', accountId: user.id, next };
 }

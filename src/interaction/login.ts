@@ -9,6 +9,7 @@ import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
 import { SELECT_ACCOUNT, showSelectAccount } from './select-account.ts';
 import { recordDenied } from './deadline.ts';
+import { browserId } from '../http/device-cookie.ts';
 
 const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
 
@@ -48,6 +49,7 @@ export function submitLogin(step: StepDeps) {
       password: form.password,
       ip: ctx.ip,
       userAgent: ctx.get('user-agent'),
+      browserId: browserId(ctx),
       mfaRequestedByApp: mfaRequestedByApp(details),
     });
     step.deps.metrics.stepDuration('password', (performance.now() - started) / 1000);

@@ -62,6 +62,19 @@ describeEachImplementation('NotificationStore', (stores) => {
     expect((await notifications.list(ALICE, 10)).map((n) => n.readAt)).to.deep.equal([at(20), at(10), at(10)]);
   });
 
+  it('marks read only up to `through` (what a page showed), in one call; adds already-read items when asked', async () => {
+    const { notifications } = stores();
+    await notifications.add(note(ALICE, 0));
+    await notifications.add(note(ALICE, 5));
+    await notifications.add(note(ALICE, 6)); // arrived after the page was read
+    const quiet = await notifications.add({ ...note(ALICE, 7), readAt: at(7) });
+    expect(quiet.readAt).to.deep.equal(at(7));
+    expect(await notifications.unreadCount(ALICE)).to.equal(3);
+    await notifications.markAllRead(ALICE, at(9), at(5));
+    expect((await notifications.list(ALICE, 10)).map((n) => n.readAt)).to.deep.equal([at(7), null, at(9), at(9)]);
+    expect(await notifications.unreadCount(ALICE)).to.equal(1);
+  });
+
   it('existsSince matches user, kind and createdAt >= since', async () => {
     const { notifications } = stores();
     await notifications.add(note(ALICE, 10, 'second-factor-locked'));

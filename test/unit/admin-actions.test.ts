@@ -96,7 +96,7 @@ describe('admin actions and the password step (use-cases)', () => {
   });
 
   it('password step: a lock from wrong passwords in any spelling is audited and an admin\'s unlock lifts it; a deactivated user is told so', async () => {
-    const attempt = (login: string, password: string) => passwordLogin(env.deps, { uid: 'i1', login, password, ip: '192.0.2.7', userAgent: 'ua', mfaRequestedByApp: false });
+    const attempt = (login: string, password: string) => passwordLogin(env.deps, { uid: 'i1', login, password, ip: '192.0.2.7', userAgent: 'ua', browserId: 'test-browser-id-0000000', mfaRequestedByApp: false });
     for (let i = 0; i < env.deps.config.password.maxFailures; i++) await attempt('Ann@Example.COM', 'wrong-password');
     expect((await attempt('ann@example.com', employee.password)).kind).to.equal('locked');
     expect((await env.deps.audit.list(0, 5)).find((e) => e.action === 'password.locked')).to.deep.include({ actor: 'system', target: employee.user.id, details: { ip: '192.0.2.7' } });

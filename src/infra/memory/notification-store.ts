@@ -21,7 +21,7 @@ export class MemoryNotificationStore implements NotificationStore {
       kind: input.kind,
       data: { ...input.data },
       createdAt: new Date(input.createdAt.getTime()),
-      readAt: null,
+      readAt: input.readAt ? new Date(input.readAt.getTime()) : null,
     };
     const items = this.byUser.get(input.userId) ?? [];
     items.push(item);
@@ -45,9 +45,9 @@ export class MemoryNotificationStore implements NotificationStore {
     return this.mine(userId).filter((n) => n.readAt === null).length;
   }
 
-  async markAllRead(userId: string, at: Date): Promise<void> {
+  async markAllRead(userId: string, at: Date, through?: Date): Promise<void> {
     for (const n of this.mine(userId)) {
-      if (n.readAt === null) n.readAt = new Date(at.getTime());
+      if (n.readAt === null && (!through || n.createdAt.getTime() <= through.getTime())) n.readAt = new Date(at.getTime());
     }
   }
 

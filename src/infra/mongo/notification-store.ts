@@ -19,7 +19,7 @@ export class MongoNotificationStore implements NotificationStore {
         kind: input.kind,
         data: { ...input.data },
         createdAt: input.createdAt,
-        readAt: null,
+        readAt: input.readAt ?? null,
       }),
     );
     return toNotification(doc.toObject() as NotificationDoc);
@@ -41,8 +41,9 @@ export class MongoNotificationStore implements NotificationStore {
     return mongoCall(() => this.Notification.countDocuments({ userId, readAt: null }).exec());
   }
 
-  async markAllRead(userId: string, at: Date): Promise<void> {
-    await mongoCall(() => this.Notification.updateMany({ userId, readAt: null }, { $set: { readAt: at } }).exec());
+  async markAllRead(userId: string, at: Date, through?: Date): Promise<void> {
+    const filter = through ? { userId, readAt: null, createdAt: { $lte: through } } : { userId, readAt: null };
+    await mongoCall(() => this.Notification.updateMany(filter, { $set: { readAt: at } }).exec());
   }
 
   async existsSince(userId: string, kind: NotificationKind, since: Date, dataKey?: string, dataValue?: string): Promise<boolean> {
@@ -52,14 +53,15 @@ export class MongoNotificationStore implements NotificationStore {
       );
       return found !== null;
     }
-    // data values may be stored as numbers/booleans; compare their string form like the memory store.
-    const docs = await mongoCall(() =>
-      this.Notification.find({ userId, kind, createdAt: { $gte: since } })
-        .select({ data: 1 })
-        .lean<Pick<NotificationDoc, '_id' | 'data'>[]>()
-        .exec(),
+    // data values may be stored as numbers/booleans; match their string form like the memory store,
+    // in the query itself (one indexed lookup, not every notification of the kind in the window).
+    const values: Array<string | number | boolean> = [dataValue ?? ''];
+    if (dataValue !== undefined && dataValue.trim() !== '' && !Number.isNaN(Number(dataValue)) && String(Number(dataValue)) === dataValue) values.push(Number(dataValue));
+    if (dataValue === 'true' || dataValue === 'false') values.push(dataValue === 'true');
+    const found = await mongoCall(() =>
+      this.Notification.exists({ userId, kind, createdAt: { $gte: since }, [`data.${dataKey}`]: { $in: values } }).exec(),
     );
-    return docs.some((d) => String((d.data ?? {})[dataKey]) === dataValue);
+    return found !== null;
   }
 
   async deleteOlderThan(before: Date): Promise<number> {
