@@ -42,6 +42,7 @@ export function showDeadline(step: StepDeps) {
     await ctx.render('interaction/deadline', {
       title: 'Set up two-step sign-in',
       uid: ctx.params.uid,
+      signingInAs: state.user.login,
       daysLeft: daysLeft(until, step.deps.clock.now()),
       deadlineText: formatDate(until),
       allowLater: true,

@@ -4,6 +4,7 @@ import { formBody, requireForm } from '../http/body.ts';
 import type { StepDeps } from './context.ts';
 import { showInteraction, submitLogin } from './login.ts';
 import { showRecovery, showTwoFactor, submitRecovery, submitTwoFactor } from './two-factor.ts';
+import { notYou } from './not-you.ts';
 import { leaveDenied, showDeadline, showDenied, submitLater, submitMoreTime } from './deadline.ts';
 import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
 import { submitConsent } from './consent.ts';
@@ -39,6 +40,7 @@ export function interactionRouter(step: StepDeps): Router {
   router.post('/denied/back', ...post, leaveDenied(step));
   router.post('/consent', ...post, submitConsent(step));
   router.post('/select-account', ...post, continueAsSignedIn(step));
+  router.post('/not-you', ...post, notYou(step));
   router.post('/abort', ...post, (ctx) => abortSignIn(ctx, step, 'The user cancelled or was not allowed to sign in.'));
   return router;
 }

@@ -65,7 +65,7 @@ async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInStat
 }
 
 async function renderCodePage(ctx: Context, state: SignInState, error: string | null, hint: string | null, status: number) {
-  await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
+  await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, signingInAs: state.user.login, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
   ctx.status = status;
 }
 
@@ -93,15 +93,15 @@ export function submitTwoFactor(step: StepDeps) {
   };
 }
 
-async function renderRecoveryPage(ctx: Context, step: StepDeps, error: string | null, status: number) {
-  await ctx.render('interaction/recovery', { title: 'Use a recovery code', uid: ctx.params.uid, error, adminContact: step.deps.config.adminContact });
+async function renderRecoveryPage(ctx: Context, step: StepDeps, state: SignInState, error: string | null, status: number) {
+  await ctx.render('interaction/recovery', { title: 'Use a recovery code', uid: ctx.params.uid, signingInAs: state.user.login, error, adminContact: step.deps.config.adminContact });
   ctx.status = status;
 }
 
 export function showRecovery(step: StepDeps) {
   return async (ctx: Context) => {
-    if (!(await requireEnrolled(ctx, step))) return;
-    await renderRecoveryPage(ctx, step, null, 200);
+    const state = await requireEnrolled(ctx, step);
+    if (state) await renderRecoveryPage(ctx, step, state, null, 200);
   };
 }
 
@@ -116,7 +116,7 @@ export function submitRecovery(step: StepDeps) {
     const warning = outcome.kind === 'ok' && outcome.remaining !== undefined && outcome.remaining <= LOW_RECOVERY_CODES
       ? `You have ${outcome.remaining} recovery code${outcome.remaining === 1 ? '' : 's'} left. Create new ones under Account › Security › Recovery codes, or set up your new phone.`
       : null;
-    const fail = (msg: string) => renderRecoveryPage(ctx, step, outcome.kind === 'malformed' ? 'Enter a recovery code like xxxx-xxxx-xxxx.' : msg.replace('That code', 'That recovery code'), outcome.kind === 'malformed' ? 400 : 401);
+    const fail = (msg: string) => renderRecoveryPage(ctx, step, state, outcome.kind === 'malformed' ? 'Enter a recovery code like xxxx-xxxx-xxxx.' : msg.replace('That code', 'That recovery code'), outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail, warning);
   };
 }
