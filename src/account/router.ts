@@ -4,7 +4,7 @@ import type { Deps } from '../ports/deps.ts';
 import { formBody, requireForm } from '../http/body.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { requireAccount, requireCsrf } from './session.ts';
-import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
+import { codesSaved, enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
 import { notificationRoutes } from './notifications.ts';
 import { passwordRoutes } from './password.ts';
 import type { Readiness } from '../http/health.ts';
@@ -53,6 +53,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.post('/security/device/confirm', ...post, enroll.confirm('/account/security/device/confirm'));
   router.get('/security/recovery-codes', signedIn, guarded.showRecovery);
   router.post('/security/recovery-codes', ...post, guarded.regenerate);
+  router.post('/security/recovery-codes/done', ...post, (ctx) => codesSaved(deps, ctx));
   router.get('/security/disable', signedIn, guarded.showDisable);
   router.post('/security/disable', ...post, guarded.disable);
   router.get('/security/password', signedIn, password.show);

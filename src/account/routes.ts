@@ -4,7 +4,7 @@ import { carriedOverChange, mergeProofs, provedStrongFactorRecently, type Proofs
 import type { Context } from 'koa';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
+import { codeFromOldPhone, confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
 import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
@@ -14,6 +14,7 @@ import { field, parseForm } from '../http/body.ts';
 import { formatDate, formatDateTime } from '../http/format.ts';
 import { accountProofs, accountState } from './session.ts';
 
+const OLD_PHONE_HINT = 'That code is from your old phone. Open the authenticator app on your new phone, scan the QR code on this page, and enter the code the new phone shows.';
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
 
 export async function showSecurity(deps: Deps, ctx: Context, notice: string | null = null, error: string | null = null) {
@@ -44,20 +45,34 @@ async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: 
   }
   const view = await pendingEnrollment(deps, user, session.enrollmentRef ?? null, restart);
   if (view.ref !== session.enrollmentRef) rp.update(ctx, { enrollmentRef: view.ref });
+  const device = action.includes('/device/');
   await ctx.render('interaction/enroll', {
-    title: 'Set up two-step sign-in', error, required: null,
-    qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
+    title: device ? 'Scan with your new phone' : 'Set up two-step sign-in', error, required: null, mode: device ? 'device' : 'first',
+    qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }), otpauthUri: view.uri,
     secretGroups: view.secretGroups, action, cancelAction: '/account',
   });
   ctx.status = status;
 }
 
-async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: string, notice: string) {
+async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: string, notice: string | null, error: string | null = null) {
   await ctx.render('interaction/recovery-codes', {
-    title: 'Recovery codes', heading, notice, codes,
+    title: 'Recovery codes', heading, notice, codes, error,
     codesText: `${deps.config.productName} recovery codes for ${accountState(ctx).user.login}\n\n${codes.join('\n')}\n`,
-    continueMethod: 'get', continueAction: '/account', csrf: null,
+    continueAction: '/account/security/recovery-codes/done', csrf: accountState(ctx).session.csrf,
   });
+}
+
+export const SAVED_REQUIRED = 'Tick "I have saved my recovery codes" to finish.';
+const savedForm = z.object({ csrf: field(100), saved: z.literal('yes') });
+
+/** POST /account/security/recovery-codes/done: Done only once the person says the codes are saved. */
+export async function codesSaved(deps: Deps, ctx: Context): Promise<void> {
+  if (parseForm(ctx, savedForm)) {
+    ctx.status = 303;
+    return ctx.redirect('/account');
+  }
+  await renderCodes(deps, ctx, [], 'Have you saved your recovery codes?', null, SAVED_REQUIRED);
+  ctx.status = 400;
 }
 
 /** The message for a code that was not accepted (any outcome of a code check but "ok"). */
@@ -135,7 +150,8 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
         return showSecurity(deps, ctx, 'Your new device is confirmed. Codes from the old phone no longer work.');
       }
       const status = outcome.kind === 'locked' ? 429 : outcome.kind === 'malformed' ? 400 : outcome.kind === 'no-pending' ? 409 : 401;
-      await renderEnroll(deps, rp, ctx, action, false, codeError(outcome), status);
+      const fromOldPhone = outcome.kind === 'wrong' && form !== null && codeFromOldPhone(deps, user, form.code);
+      await renderEnroll(deps, rp, ctx, action, false, fromOldPhone ? OLD_PHONE_HINT : codeError(outcome), status);
     },
   };
 }
@@ -146,7 +162,7 @@ async function renderStepUp(ctx: Context, page: { heading: string; explanation: 
 }
 
 export function recoveryAndDisableRoutes(deps: Deps, rp: RelyingParty) {
-  const recoveryPage = { heading: 'New recovery codes', explanation: 'Generating new codes revokes all your current recovery codes. Confirm with a current code.', action: '/account/security/recovery-codes', submitLabel: 'Generate new codes', danger: false };
+  const recoveryPage = { heading: 'New recovery codes', explanation: 'Generating new codes revokes all your current recovery codes and signs you out everywhere else: other browsers and apps signed in to your account will ask you to sign in again (a lost code may be in someone else\'s hands). This browser stays signed in. Confirm with a current code.', action: '/account/security/recovery-codes', submitLabel: 'Generate new codes', danger: false };
   const disablePage = { heading: 'Turn off two-step sign-in', explanation: 'Your account will be protected by your password only. Confirm with a current code.', action: '/account/security/disable', submitLabel: 'Turn off', danger: true };
   return {
     showRecovery: (ctx: Context) => renderStepUp(ctx, recoveryPage, null),

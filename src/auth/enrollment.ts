@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { generateRecoveryCodes, normaliseRecoveryCode } from '../domain/recovery-codes.ts';
-import { groupSecretForHumans, newTotpSecret, normaliseCode, otpauthUri } from '../domain/totp.ts';
+import { groupSecretForHumans, newTotpSecret, normaliseCode, otpauthUri, verifyTotp } from '../domain/totp.ts';
 import { madeSinceLastChange, type AccountNow } from '../domain/session-validity.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -123,4 +123,15 @@ export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promi
   await audit(deps, userId, 'recovery-codes.regenerated', userId);
   await notifyUser(deps, userId, 'recovery-codes-regenerated', { at: deps.clock.now().toISOString() });
   return { codes, changedAt };
+}
+
+/**
+ * During a device change: whether a refused code would have been right for the phone being
+ * replaced, so the page can say "that is your old phone". Only a check: nothing is consumed or
+ * counted (the refused attempt already was), and the active secret keeps working as before.
+ */
+export function codeFromOldPhone(deps: Deps, user: User, rawCode: string): boolean {
+  const code = normaliseCode(rawCode);
+  if (!code || !user.twoFactor.enabled || !user.twoFactor.secret) return false;
+  return verifyTotp(deps.secrets.open(user.twoFactor.secret), code, deps.clock.now().getTime()).ok;
 }

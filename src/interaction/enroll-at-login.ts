@@ -33,9 +33,14 @@ async function renderEnroll(ctx: Context, step: StepDeps, state: SignInState, er
     error,
     required: state.next.kind === 'enroll-required' ? 'This application requires two-step sign-in. Set it up to continue.' : null,
     qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
+    otpauthUri: view.uri,
     secretGroups: view.secretGroups,
     action: `/interaction/${ctx.params.uid}/enroll`,
     cancelAction: null,
+    uid: ctx.params.uid,
+    signingInAs: state.user.login,
+    // Later only where the policy allows a password-only sign-in (inside the set time); Cancel always.
+    allowLater: state.next.kind === 'enroll-offer',
   });
   ctx.status = status;
 }
@@ -74,7 +79,6 @@ export function submitEnroll(step: StepDeps) {
         notice: 'Your authenticator app is set up.',
         codes,
         codesText: `${step.deps.config.productName} recovery codes for ${state.user.login}\n\n${codes.join('\n')}\n`,
-        continueMethod: 'post',
         continueAction: `/interaction/${ctx.params.uid}/continue`,
         csrf: null,
       });
@@ -89,11 +93,21 @@ export function submitEnroll(step: StepDeps) {
   };
 }
 
-/** POST /interaction/:uid/continue: after enrolment the second factor counts; finish the sign-in. */
+const savedForm = z.object({ saved: z.literal('yes') });
+
+/** POST /interaction/:uid/continue: after enrolment (codes saved) the second factor counts; finish the sign-in. */
 export function continueAfterEnroll(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
     if (!state || state.challenge.proved.otp === undefined) return backToLogin(ctx);
+    if (!parseForm(ctx, savedForm)) {
+      await ctx.render('interaction/recovery-codes', {
+        title: 'Save your recovery codes', heading: 'Have you saved your recovery codes?', notice: null, codes: [], codesText: '',
+        error: 'Tick "I have saved my recovery codes" to finish.', continueAction: `/interaction/${ctx.params.uid}/continue`, csrf: null,
+      });
+      ctx.status = 400;
+      return;
+    }
     await finishSignIn(ctx, step, state);
   };
 }

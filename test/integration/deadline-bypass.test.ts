@@ -44,7 +44,7 @@ describe('after the deadline nothing gets through: other steps, old tokens, old 
     // "Later" and "continue" cannot sneak past the deny.
     const second = await passwordStep(u);
     for (const step of ['later', 'continue', 'enroll/start']) {
-      const p = await second.s.browser.post(interactionUrl(idp, second.s.page, step), {});
+      const p = await second.s.browser.post(interactionUrl(idp, second.s.page, step), { saved: 'yes' });
       expect(p.stoppedAt === undefined || errorOf(p) === 'access_denied', step).to.equal(true);
     }
     const audit = await idp.deps.audit.list(0, 20);

@@ -20,7 +20,7 @@ describe('integration: a sign-in that set up 2FA inside itself is marked in amr'
     const enrol = await submitPassword(idp, s, u.login, u.password);
     const key = shownKey(enrol).key;
     await s.browser.post(interactionUrl(idp, enrol, 'enroll'), { code: freshCode(idp, key) });
-    const first = (await redeem(s, await s.browser.post(interactionUrl(idp, enrol, 'continue'), {}))).claims()!;
+    const first = (await redeem(s, await s.browser.post(interactionUrl(idp, enrol, 'continue'), { saved: 'yes' }))).claims()!;
     expect(first.amr).to.deep.equal(['pwd', 'otp', 'otp_enrolled', 'mfa']);
     expect(first.acr).to.equal('mfa');
 

@@ -109,7 +109,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     const codes = shownRecoveryCodes(codesPage);
     expect(codes).to.have.length(10);
     expect(codesPage.html).to.contain(`action="/interaction/`);
-    const done = await s.browser.post(interactionUrl(idp, s.page, 'continue'), {});
+    const done = await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' });
     const claims = (await redeem(s, done)).claims()!;
     expect(claims.amr).to.include('otp').and.include('pwd').and.include('mfa');
     expect(claims.acr).to.equal('mfa');
@@ -142,7 +142,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       const second = await passwordStep(u);
       expect(second.page.status).to.equal(403);
       for (const step of ['later', 'continue', 'enroll/start']) {
-        const p = await second.s.browser.post(interactionUrl(idp, second.s.page, step), {});
+        const p = await second.s.browser.post(interactionUrl(idp, second.s.page, step), { saved: 'yes' });
         expect(codeOf(p), step).to.equal(null);
       }
       const audits = (await idp.deps.audit.list(0, 50)).filter((e) => e.action === 'sign-in.denied-after-deadline' && e.target === u.user.id);
@@ -261,7 +261,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     const { key } = shownKey(enrol);
     expect(key).to.not.equal(u.secret);
     await s.browser.post(interactionUrl(idp, s.page, 'enroll'), { code: codeAt(key, idp.clock.now().getTime()) });
-    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}))).claims()!;
+    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' }))).claims()!;
     expect(claims.acr).to.equal('mfa');
     const audit = (await idp.deps.audit.list(0, 50)).find((e) => e.action === 'two-factor.reset' && e.target === u.user.id);
     expect(audit?.actor).to.equal(admin.user.id);
@@ -275,10 +275,10 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     expect(text).to.contain('This application requires two-step sign-in');
     expect(text).to.not.contain('Later');
     expect(codeOf(await later(s))).to.equal(null);
-    expect(codeOf(await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}))).to.equal(null);
+    expect(codeOf(await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' }))).to.equal(null);
     const { key } = shownKey(await s.browser.get(interactionUrl(idp, s.page, 'enroll')));
     await s.browser.post(interactionUrl(idp, s.page, 'enroll'), { code: codeAt(key, idp.clock.now().getTime()) });
-    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}))).claims()!;
+    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' }))).claims()!;
     expect(claims.acr).to.equal('mfa');
     expect(claims.amr).to.include('otp');
   });

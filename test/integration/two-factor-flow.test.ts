@@ -160,7 +160,7 @@ describe('integration: TOTP second factor at sign-in', () => {
     const attempts: Page[] = [
       await s.browser.get(`${idp.url}/auth/${uid}`),
       await s.browser.post(interactionUrl(idp, s.page, 'later'), {}),
-      await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}),
+      await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' }),
       await s.browser.post(interactionUrl(idp, s.page, 'consent'), {}),
       await s.browser.post(interactionUrl(idp, s.page, 'enroll'), { code: '123456' }),
     ];

@@ -49,11 +49,11 @@ describeOnEachDeployment('security: a held sign-in does not outlive a security c
     await resetTwoFactor(idp.deps, admin.user, victim.user.id);
     const own = await atDeadlinePage(idp, victim); // the employee sets up their own phone
     await enrolUpToDone(idp, own.s);
-    const mine = await own.s.browser.post(interactionUrl(idp, own.s.page, 'continue'), {});
+    const mine = await own.s.browser.post(interactionUrl(idp, own.s.page, 'continue'), { saved: 'yes' });
     expect((await redeem(own.s, mine)).claims()!.acr).to.equal('mfa');
     const phone = (await idp.deps.users.findById(victim.user.id))!.twoFactor;
 
-    const done = await held.s.browser.post(interactionUrl(idp, held.s.page, 'continue'), {});
+    const done = await held.s.browser.post(interactionUrl(idp, held.s.page, 'continue'), { saved: 'yes' });
     noCodeForTheApp(done);
     // No single sign-on into the account area either, and the employee's phone stays.
     const account = await held.s.browser.get(`${idp.url}/account`);
@@ -95,7 +95,7 @@ describeOnEachDeployment('security: a held sign-in does not outlive a security c
     const before = idp.clock.now().getTime();
     await enrolUpToDone(idp, s);
     idp.clock.advance(60_000); // Done pressed a minute later
-    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), {}))).claims()!;
+    const claims = (await redeem(s, await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' }))).claims()!;
     expect(claims.acr).to.equal('mfa');
     // auth_time: when the factors were proved (the enrolment), not when Done was pressed.
     expect(claims.auth_time! * 1000).to.be.at.least(Math.floor(before / 1000) * 1000).and.below(idp.clock.now().getTime() - 30_000);

@@ -83,7 +83,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     const s = await startSignIn(idp, { scope: 'openid offline_access', prompt: 'consent', acr_values: 'mfa' });
     const enrol = await submitPassword(idp, s, victim.login, victim.password);
     await s.browser.post(interactionUrl(idp, enrol, 'enroll'), { code: freshCode(idp, shownKey(enrol).key) });
-    const consent = await s.browser.post(interactionUrl(idp, enrol, 'continue'), {});
+    const consent = await s.browser.post(interactionUrl(idp, enrol, 'continue'), { saved: 'yes' });
     const tokens = await redeem(s, await s.browser.post(interactionUrl(idp, consent, 'consent'), {}));
     expect(tokens.claims()!.acr).to.equal('mfa');
     expect(await refreshOutcome(s.config, tokens.refresh_token!)).to.equal('issued');

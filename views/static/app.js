@@ -20,3 +20,18 @@ if (unread && window.EventSource) {
     if (label) label.hidden = unread.hidden;
   });
 }
+// Copy buttons (the setup key, recovery codes): shown only where the clipboard can be written.
+document.querySelectorAll('button[data-copy]').forEach((btn) => {
+  if (!navigator.clipboard || !window.isSecureContext) return;
+  btn.hidden = false;
+  const label = btn.textContent;
+  btn.addEventListener('click', async () => {
+    try {
+      await navigator.clipboard.writeText(btn.dataset.copy);
+      btn.textContent = btn.dataset.copiedLabel || 'Copied';
+      btn.setAttribute('aria-live', 'polite');
+      btn.dataset.copied = '1';
+      setTimeout(() => { btn.textContent = label; }, 3000);
+    } catch { btn.textContent = 'Select and copy it by hand'; }
+  });
+});
