@@ -147,7 +147,7 @@ describe('e2e: real browser (Chromium)', function () {
     expect((await page.locator('#secret').innerText()).replace(/\s/g, '')).to.equal(secret);
     await expectCodeField(page);
     await page.keyboard.type(codeAt(secret!, idp.clock.now().getTime()));
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify and turn on' }).click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on', exact: true }).click()]);
 
     // Recovery codes, shown once.
     await page.waitForSelector('#recovery-codes');
@@ -159,6 +159,7 @@ describe('e2e: real browser (Chromium)', function () {
     expect(await page.locator('.printonly').innerText()).to.match(/recovery codes for \S+@/);
     expect(await page.getByRole('button', { name: 'Print' }).isVisible()).to.equal(false);
     await page.emulateMedia({ media: 'screen' });
+    await page.getByLabel('I have saved my recovery codes').check();
     await Promise.all([page.waitForURL((u) => u.host === new URL(demoUrl).host || /\/interaction\//.test(u.pathname)), page.getByRole('button', { name: 'Done' }).click()]);
 
     // A third-party app: the provider may ask for consent first.
