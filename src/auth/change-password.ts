@@ -42,6 +42,7 @@ export async function changeOwnPassword(deps: Deps, user: User, input: PasswordC
     const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
     if (lockedUntil) {
       await audit(deps, 'system', 'password.locked', user.id, { ip: input.ip, via: 'change-password' });
+      await notifyUser(deps, user.id, 'password-locked', { until: new Date(lockedUntil).toISOString(), ip: input.ip });
       return { kind: 'locked', until: new Date(lockedUntil) };
     }
     return { kind: 'wrong-current' };

@@ -71,6 +71,7 @@ describe('integration: change password in the account area (issue 12)', () => {
     const locked = await browser.post(url(idp), { csrf, current: u.password, next: STRONG });
     expect(locked.status).to.equal(429);
     expect(flash(locked)).to.match(/Too many wrong passwords/);
+    expect((await idp.deps.notifications.list(u.user.id, 20)).filter((n) => n.kind === 'password-locked')).to.have.length(1);
     expect(await passwordWorks(idp, u, STRONG)).to.equal(false);
     idp.clock.advance(16 * 60_000);
     expect(await passwordWorks(idp, u, u.password)).to.equal(true);
