@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
 import { interactionPolicy, supportedPrompts } from './interaction-policy.ts';
 import { AMR_CLAIM, AUTH_TIME_CLAIM } from './find-account.ts';
+import { applyOfflineAccessRule, FIRST_PARTY, OFFLINE_ACCESS_HOOK, REFRESH } from './offline-access.ts';
 import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
 
 export interface ProviderHooks {
@@ -12,7 +13,6 @@ export interface ProviderHooks {
   adapter?: new (name: string) => Adapter;
 }
 
-const FIRST_PARTY = 'first_party';
 const PKCE = 'pkce';
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {
@@ -24,7 +24,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
   return {
     ...(hooks.adapter ? { adapter: hooks.adapter } : {}),
     clients: config.clients as Configuration['clients'],
-    extraClientMetadata: { properties: [FIRST_PARTY, PKCE] },
+    extraClientMetadata: { properties: [FIRST_PARTY, PKCE, REFRESH] },
+    // First-party apps with `refresh: offline_access` keep offline_access without prompt=consent.
+    extraParams: { [OFFLINE_ACCESS_HOOK]: applyOfflineAccessRule },
     cookies: {
       keys: config.cookieKeys,
       long: { signed: true, sameSite: 'lax' },
