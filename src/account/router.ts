@@ -7,6 +7,8 @@ import { requireAccount, requireCsrf } from './session.ts';
 import { enrollRoutes, recoveryAndDisableRoutes, showSecurity } from './routes.ts';
 import { notificationRoutes } from './notifications.ts';
 import type { Readiness } from '../http/health.ts';
+import type Provider from 'oidc-provider';
+import { appRoutes } from './apps.ts';
 
 async function noStore(ctx: Context, next: Next) {
   ctx.set('Cache-Control', 'no-store');
@@ -14,7 +16,7 @@ async function noStore(ctx: Context, next: Next) {
 }
 
 /** /account: the employee's self-service area. */
-export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness): Router {
+export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness, provider: Provider): Router {
   const router = new Router({ prefix: '/account' });
   router.use(noStore);
   router.get('/callback', async (ctx) => {
@@ -33,6 +35,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   const enroll = enrollRoutes(deps, rp);
   const guarded = recoveryAndDisableRoutes(deps, rp);
   const notes = notificationRoutes(deps, rp, readiness);
+  const apps = appRoutes(deps, provider);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });
@@ -49,5 +52,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.get('/notifications', signedIn, notes.list);
   router.post('/notifications/read', ...post, notes.markRead);
   router.get('/notifications/stream', signedIn, notes.stream);
+  router.get('/apps', signedIn, apps.list);
+  router.post('/apps/revoke', ...post, apps.revoke);
   return router;
 }

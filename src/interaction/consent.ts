@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
 import { DomainError } from '../domain/errors.ts';
 import { providerSessionCounts, providerSessions } from '../oidc/provider-sessions.ts';
+import { rememberConsent } from '../auth/consents.ts';
 import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
 
-const SCOPE_TEXT: Record<string, string> = {
+export const SCOPE_TEXT: Record<string, string> = {
   openid: 'Know who you are (your user id)',
   email: 'See your e-mail address',
   profile: 'See your name',
@@ -47,6 +48,7 @@ export function submitConsent(step: StepDeps) {
     if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
+    await rememberConsent(step.deps, grant, grantId);
     const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     ctx.status = 303;
     ctx.redirect(redirectTo);

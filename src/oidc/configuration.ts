@@ -11,6 +11,8 @@ import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pa
 export interface ProviderHooks {
   findAccount: NonNullable<Configuration['findAccount']>;
   adapter?: new (name: string) => Adapter;
+  /** A third-party app's grant: only from the consent this account gave it (auth/consents.ts). */
+  rememberedGrant: (ctx: KoaContextWithOIDC, accountId: string, clientId: string) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
 }
 
 const PKCE = 'pkce';
@@ -87,10 +89,13 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     loadExistingGrant: async (ctx) => {
-      const grantId = ctx.oidc.result?.consent?.grantId
-        ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      const given = ctx.oidc.result?.consent?.grantId;
+      if (given) return ctx.oidc.provider.Grant.find(given);
+      // Third-party apps: what this account allowed this app, whatever browser session it is
+      // (and nothing once revoked, even where a session still names the old grant).
+      if (!isFirstParty(ctx)) return hooks.rememberedGrant(ctx, ctx.oidc.session!.accountId!, ctx.oidc.client!.clientId);
+      const grantId = ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      if (!isFirstParty(ctx)) return undefined;
       // First-party apps are trusted by the company: grant what they ask for without a consent page.
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
