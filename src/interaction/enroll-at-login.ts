@@ -35,7 +35,7 @@ async function renderEnroll(ctx: Context, step: StepDeps, state: SignInState, er
     qrDataUrl: await QRCode.toDataURL(view.uri, { margin: 1, width: 220 }),
     secretGroups: view.secretGroups,
     action: `/interaction/${ctx.params.uid}/enroll`,
-    cancelAction: null,
+    uid: ctx.params.uid,
   });
   ctx.status = status;
 }
@@ -77,6 +77,7 @@ export function submitEnroll(step: StepDeps) {
         continueMethod: 'post',
         continueAction: `/interaction/${ctx.params.uid}/continue`,
         csrf: null,
+        uid: ctx.params.uid,
       });
       return;
     }
