@@ -41,6 +41,26 @@ describe('per-client refresh setting (offline_access)', () => {
       expect((await redeem(again, again.page)).refresh_token).to.be.a('string');
     });
 
+    it('also through a pushed authorization request (PAR, as ASP.NET Core on .NET 9 sends it)', async () => {
+      const u = await createUser(idp.deps);
+      const s = await startSignIn(idp, { scope: 'openid offline_access' });
+      const verifier = oidc.randomPKCECodeVerifier();
+      const body = new URLSearchParams({
+        client_id: RP.clientId, redirect_uri: RP.redirectUri, response_type: 'code', scope: 'openid offline_access',
+        state: s.state, nonce: s.nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      });
+      const res = await fetch(`${idp.url}/request`, {
+        method: 'POST', body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${RP.clientId}:${RP.clientSecret}`).toString('base64')}` },
+      });
+      expect(res.status).to.equal(201);
+      const { request_uri } = await res.json() as { request_uri: string };
+      const login = await s.browser.get(`${idp.url}/auth?${new URLSearchParams({ client_id: RP.clientId, request_uri })}`);
+      const done = await s.browser.post(interactionUrl(idp, login, 'login'), { login: u.login, password: u.password });
+      const tokens = await redeem({ ...s, verifier }, done);
+      expect(tokens.refresh_token).to.be.a('string');
+    });
+
     it('without offline_access there is no refresh token', async () => {
       const u = await createUser(idp.deps);
       const s = await startSignIn(idp, { scope: 'openid email' });
