@@ -7,7 +7,7 @@ import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatDateTime } from '../http/format.ts';
-import { SCOPE_TEXT } from '../interaction/consent.ts';
+import { describeScope } from '../domain/consent.ts';
 import { accountState } from './session.ts';
 
 const revokeForm = z.object({ client_id: field(200).min(1), csrf: field(100) });
@@ -21,7 +21,7 @@ export function appRoutes(deps: Deps, provider: Provider) {
       title: 'Apps', notice, error: null,
       apps: consents.map((c) => ({
         clientId: c.clientId, name: appName(c.clientId), since: formatDateTime(c.grantedAt),
-        allowed: c.scope.split(' ').filter(Boolean).map((s) => SCOPE_TEXT[s] ?? s),
+        allowed: c.scope.split(' ').filter(Boolean).map(describeScope),
       })),
     });
   };

@@ -19,3 +19,15 @@ export function keepsConsent(clients: readonly AppRegistration[], clientId: stri
 export function tokenConsented(consentGrantId: string | null, tokenGrantId: unknown): boolean {
   return consentGrantId !== null && typeof tokenGrantId === 'string' && consentGrantId === tokenGrantId;
 }
+
+const SCOPE_TEXT: Record<string, string> = {
+  openid: 'Know who you are (your user id)',
+  email: 'See your e-mail address',
+  profile: 'See your name',
+  offline_access: 'Stay signed in when you are not using it',
+};
+
+/** What a scope lets an app do, in the words of the consent page and the Apps list. */
+export function describeScope(scope: string): string {
+  return Object.hasOwn(SCOPE_TEXT, scope) ? SCOPE_TEXT[scope]! : scope;
+}
