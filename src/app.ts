@@ -72,7 +72,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());
   const rp = accountRelyingParty(deps.config, deps.accountSessions, providerSessions(provider));
-  for (const router of [accountRouter(deps, rp, readiness), adminRouter(deps, rp)]) {
+  for (const router of [accountRouter(deps, rp, readiness, provider), adminRouter(deps, rp)]) {
     provider.use(router.routes());
     provider.use(router.allowedMethods());
   }

@@ -9,6 +9,7 @@ import { Argon2PasswordHasher } from './infra/crypto/argon2-hasher.ts';
 import { MemoryUserRepository } from './infra/memory/user-repository.ts';
 import { MemoryPolicyStore } from './infra/memory/policy-store.ts';
 import { MemoryNotificationStore } from './infra/memory/notification-store.ts';
+import { MemoryConsentStore } from './infra/memory/consent-store.ts';
 import { MemoryAuditLog } from './infra/memory/audit-log.ts';
 import { MemoryChallengeStore } from './infra/memory/challenge-store.ts';
 import { MemoryAttemptLimiter } from './infra/memory/attempt-limiter.ts';
@@ -26,6 +27,7 @@ import { ensureIndexes } from './infra/mongo/models.ts';
 import { MongoUserRepository } from './infra/mongo/user-repository.ts';
 import { MongoPolicyStore } from './infra/mongo/policy-store.ts';
 import { MongoNotificationStore } from './infra/mongo/notification-store.ts';
+import { MongoConsentStore } from './infra/mongo/consent-store.ts';
 import { MongoAuditLog } from './infra/mongo/audit-log.ts';
 import { WebhookSink } from './infra/webhook.ts';
 import { noSink } from './ports/notification-sink.ts';
@@ -64,7 +66,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
   }
   const prefix = config.redis.prefix;
 
-  let users, policies, notifications, audit;
+  let users, policies, notifications, audit, consents;
   if (config.stores.users === 'mongo') {
     const conn = await connectMongo(config.mongo.uri);
     closers.push(() => conn.close());
@@ -73,11 +75,13 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
     policies = new MongoPolicyStore(conn);
     notifications = new MongoNotificationStore(conn);
     audit = new MongoAuditLog(conn);
+    consents = new MongoConsentStore(conn);
   } else {
     users = new MemoryUserRepository();
     policies = new MemoryPolicyStore();
     notifications = new MemoryNotificationStore();
     audit = new MemoryAuditLog();
+    consents = new MemoryConsentStore();
   }
 
   const metrics = new PromMetrics({ defaultMetrics: options.defaultMetrics ?? false });
@@ -87,7 +91,7 @@ export async function buildRuntime(config: AppConfig, logger: Logger, options: R
     logger,
     clock: options.clock ?? systemClock,
     random: (n) => randomBytes(n),
-    users, policies, notifications, audit,
+    users, policies, notifications, audit, consents,
     challenges: redisState ? new RedisChallengeStore(redisState, prefix) : new MemoryChallengeStore(),
     limiter: redisState ? new RedisAttemptLimiter(redisState, prefix) : new MemoryAttemptLimiter(),
     usedCodes: redisState ? new RedisUsedCodeStore(redisState, prefix) : new MemoryUsedCodeStore(),

@@ -9,6 +9,8 @@ import { notificationRoutes } from './notifications.ts';
 import { passwordRoutes } from './password.ts';
 import type { Readiness } from '../http/health.ts';
 import { DEADLINE_DENIED } from '../domain/deadline.ts';
+import type Provider from 'oidc-provider';
+import { appRoutes } from './apps.ts';
 
 async function noStore(ctx: Context, next: Next) {
   ctx.set('Cache-Control', 'no-store');
@@ -16,7 +18,7 @@ async function noStore(ctx: Context, next: Next) {
 }
 
 /** /account: the employee's self-service area. */
-export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness): Router {
+export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness, provider: Provider): Router {
   const router = new Router({ prefix: '/account' });
   router.use(noStore);
   router.get('/callback', async (ctx) => {
@@ -42,6 +44,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   const guarded = recoveryAndDisableRoutes(deps, rp);
   const notes = notificationRoutes(deps, rp, readiness);
   const password = passwordRoutes(deps, rp);
+  const apps = appRoutes(deps, provider);
 
   router.get('/', signedIn, (ctx) => showSecurity(deps, ctx));
   router.post('/logout', ...post, async (ctx) => { ctx.status = 303; ctx.redirect(await rp.logout(ctx)); });
@@ -61,5 +64,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
   router.get('/notifications', signedIn, notes.list);
   router.post('/notifications/read', ...post, notes.markRead);
   router.get('/notifications/stream', signedIn, notes.stream);
+  router.get('/apps', signedIn, apps.list);
+  router.post('/apps/revoke', ...post, apps.revoke);
   return router;
 }

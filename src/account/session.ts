@@ -29,6 +29,7 @@ export function accountClient(config: AppConfig): ClientConfig {
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',
     pkce: 'required',
+    refresh: 'consent',
     first_party: true,
   };
 }

@@ -3,6 +3,7 @@ import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccoun
 import { audit } from '../auth/notify.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
+import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Role, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -85,6 +86,17 @@ export const commands: Record<string, Command> = {
       const user = await userByLogin(deps, need(v, 'login'));
       await resetTwoFactor(deps, admin, user.id, CLI_ACTOR);
       console.log(`Two-step sign-in reset for ${user.login}.`);
+    },
+  },
+  'revoke-app': {
+    summary: '--as ADMIN_EMAIL --login EMAIL --app CLIENT_ID',
+    options: { as: str, login: str, app: str },
+    async run(deps, v) {
+      const admin = await adminByLogin(deps, need(v, 'as'));
+      const user = await userByLogin(deps, need(v, 'login'));
+      // No provider here: the consent goes, and its tokens stop counting (auth/consents.ts).
+      await revokeApp(deps, null, { accountId: user.id, clientId: need(v, 'app'), actor: admin.id, via: CLI_ACTOR });
+      console.log(`${need(v, 'app')} no longer has access to ${user.login}'s account.`);
     },
   },
   'extend-deadline': {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { pkceSettingAllowed } from '../domain/request-protection.ts';
+import { refreshSettingAllowed } from '../domain/refresh-request.ts';
 
 const clientSchema = z.object({
   client_id: z.string().min(1),
@@ -14,9 +15,17 @@ const clientSchema = z.object({
   first_party: z.boolean().default(false),
   /** `optional` lets a confidential client sign in without PKCE; it must then send a nonce. */
   pkce: z.enum(['required', 'optional']).default('required'),
+  /**
+   * `consent`: offline_access gives a refresh token only with prompt=consent, after the user
+   * approved it (OIDC Core 11). `offline_access` (first-party apps): it always does, no page.
+   */
+  refresh: z.enum(['consent', 'offline_access']).default('consent'),
 }).passthrough().refine((c) => pkceSettingAllowed(c.pkce, c.token_endpoint_auth_method), {
   message: 'pkce "optional" is only for confidential clients (token_endpoint_auth_method other than none)',
   path: ['pkce'],
+}).refine((c) => refreshSettingAllowed(c.refresh, c.first_party, c.grant_types), {
+  message: 'refresh "offline_access" is only for first-party apps (first_party: true) whose grant_types include refresh_token',
+  path: ['refresh'],
 });
 
 export type ClientConfig = z.infer<typeof clientSchema>;

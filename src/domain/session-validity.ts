@@ -1,4 +1,4 @@
-import { hasSecondFactor } from './amr.ts';
+import { hasSecondFactor, methodsFromAmr } from './amr.ts';
 import { setupDueBy } from './deadline.ts';
 import { mayUseTokens } from './mfa-policy.ts';
 import type { AuthMethod, Policy, User } from './types.ts';
@@ -90,7 +90,7 @@ export function oldestProof(proofs: Proofs): number | null {
 export function proofsFromAmr(amr: unknown, atSeconds: unknown): Proofs {
   if (!Array.isArray(amr) || typeof atSeconds !== 'number') return {};
   const proofs: Proofs = {};
-  for (const method of AUTH_METHODS) if (amr.includes(method)) proofs[method] = atSeconds * 1000;
+  for (const method of methodsFromAmr(amr)) proofs[method] = atSeconds * 1000;
   return proofs;
 }
 

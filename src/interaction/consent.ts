@@ -1,14 +1,9 @@
 import type { Context } from 'koa';
 import { DomainError } from '../domain/errors.ts';
 import { providerSessionCounts, providerSessions } from '../oidc/provider-sessions.ts';
+import { rememberConsent } from '../auth/consents.ts';
+import { describeScope } from '../domain/consent.ts';
 import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
-
-const SCOPE_TEXT: Record<string, string> = {
-  openid: 'Know who you are (your user id)',
-  email: 'See your e-mail address',
-  profile: 'See your name',
-  offline_access: 'Stay signed in when you are not using it',
-};
 
 function missingScopes(details: Interaction): string[] {
   const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
@@ -21,7 +16,7 @@ export async function showConsent(ctx: Context, step: StepDeps, details: Interac
     title: 'Allow access',
     uid: details.uid,
     appName: client?.clientName ?? client?.clientId ?? 'This application',
-    scopes: missingScopes(details).map((s) => SCOPE_TEXT[s] ?? s),
+    scopes: missingScopes(details).map((s) => describeScope(s)),
   });
 }
 
@@ -47,6 +42,7 @@ export function submitConsent(step: StepDeps) {
     if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
+    await rememberConsent(step.deps, grant, grantId);
     const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
     ctx.status = 303;
     ctx.redirect(redirectTo);

@@ -81,6 +81,7 @@ export function submitEnroll(step: StepDeps) {
         codesText: `${step.deps.config.productName} recovery codes for ${state.user.login}\n\n${codes.join('\n')}\n`,
         continueAction: `/interaction/${ctx.params.uid}/continue`,
         csrf: null,
+        uid: ctx.params.uid,
       });
       return;
     }

@@ -35,7 +35,7 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   }, { mergeWithLastSubmission: false });
   if (warning) {
     // The result is saved; the user reads the warning and continues to the app with one click.
-    await ctx.render('interaction/warning', { title: 'Before you continue', warning, continueUrl: redirectTo });
+    await ctx.render('interaction/warning', { title: 'Before you continue', warning, continueUrl: redirectTo, uid: state.details.uid });
     return;
   }
   ctx.status = 303;

@@ -23,6 +23,7 @@ export function withBuiltInClients(config: AppConfig): AppConfig {
       token_endpoint_auth_method: 'client_secret_basic',
       first_party: false,
       pkce: 'required',
+      refresh: 'consent',
     });
   }
   return { ...config, clients };

@@ -5,14 +5,16 @@ import type { AppConfig } from '../config/load.ts';
 import { ACR_VALUES } from '../domain/amr.ts';
 import { interactionPolicy, supportedPrompts } from './interaction-policy.ts';
 import { AMR_CLAIM, AUTH_TIME_CLAIM } from './find-account.ts';
+import { applyOfflineAccessRule, FIRST_PARTY, OFFLINE_ACCESS_HOOK, REFRESH } from './offline-access.ts';
 import { renderProviderError, logoutSource, postLogoutSuccessSource } from './pages.ts';
 
 export interface ProviderHooks {
   findAccount: NonNullable<Configuration['findAccount']>;
   adapter?: new (name: string) => Adapter;
+  /** A third-party app's grant: only from the consent this account gave it (auth/consents.ts). */
+  rememberedGrant: (ctx: KoaContextWithOIDC, accountId: string, clientId: string) => Promise<InstanceType<KoaContextWithOIDC['oidc']['provider']['Grant']> | undefined>;
 }
 
-const FIRST_PARTY = 'first_party';
 const PKCE = 'pkce';
 
 function isFirstParty(ctx: KoaContextWithOIDC): boolean {
@@ -24,7 +26,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
   return {
     ...(hooks.adapter ? { adapter: hooks.adapter } : {}),
     clients: config.clients as Configuration['clients'],
-    extraClientMetadata: { properties: [FIRST_PARTY, PKCE] },
+    extraClientMetadata: { properties: [FIRST_PARTY, PKCE, REFRESH] },
+    // First-party apps with `refresh: offline_access` keep offline_access without prompt=consent.
+    extraParams: { [OFFLINE_ACCESS_HOOK]: applyOfflineAccessRule },
     cookies: {
       keys: config.cookieKeys,
       long: { signed: true, sameSite: 'lax' },
@@ -85,10 +89,13 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     loadExistingGrant: async (ctx) => {
-      const grantId = ctx.oidc.result?.consent?.grantId
-        ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
+      const given = ctx.oidc.result?.consent?.grantId;
+      if (given) return ctx.oidc.provider.Grant.find(given);
+      // Third-party apps: what this account allowed this app, whatever browser session it is
+      // (and nothing once revoked, even where a session still names the old grant).
+      if (!isFirstParty(ctx)) return hooks.rememberedGrant(ctx, ctx.oidc.session!.accountId!, ctx.oidc.client!.clientId);
+      const grantId = ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
       if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      if (!isFirstParty(ctx)) return undefined;
       // First-party apps are trusted by the company: grant what they ask for without a consent page.
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));

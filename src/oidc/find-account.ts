@@ -2,6 +2,7 @@ import type { Account, FindAccount } from 'oidc-provider';
 import type { Deps } from '../ports/deps.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { mayUseTokens } from '../domain/mfa-policy.ts';
+import { keepsConsent, tokenConsented } from '../domain/consent.ts';
 import { signedInState, stillValid, type AccountNow, type Validity } from '../domain/session-validity.ts';
 
 /**
@@ -28,6 +29,14 @@ function tokenValidity(account: AccountNow, token: object): Validity {
   return stillValid(account, signedInState(amr, signedInAt));
 }
 
+/** A third-party app's code or token counts only while the consent it was issued under stands (revoked: no). */
+async function consentStands(deps: Deps, accountId: string, token: object): Promise<boolean> {
+  const { clientId, grantId } = token as { clientId?: unknown; grantId?: unknown };
+  if (typeof clientId !== 'string' || !keepsConsent(deps.config.clients, clientId)) return true;
+  const consent = await deps.consents.find(accountId, clientId);
+  return tokenConsented(consent?.grantId ?? null, grantId);
+}
+
 /**
  * The provider asks for the account on every authorization, token exchange, refresh and
  * userinfo call. Returning nothing there is how a deactivated user, one whose set time to enable
@@ -41,6 +50,7 @@ export function makeFindAccount(deps: Deps): FindAccount {
     const account: AccountNow = { user, policy: await currentPolicy(deps), now: deps.clock.now() };
     if (!mayUseTokens(account)) return undefined;
     if (token && !tokenValidity(account, token).ok) return undefined;
+    if (token && !(await consentStands(deps, user.id, token))) return undefined;
     return {
       accountId: user.id,
       [SESSION_VALIDITY]: (amr: unknown, loginTs: unknown): Validity => stillValid(account, signedInState(amr, loginTs)),

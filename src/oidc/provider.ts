@@ -3,12 +3,17 @@ import type { Deps } from '../ports/deps.ts';
 import type { ClientConfig } from '../config/schema.ts';
 import { providerConfiguration } from './configuration.ts';
 import { makeFindAccount } from './find-account.ts';
+import { grantForConsent } from '../auth/consents.ts';
 import { noteStoreFailure, storeFailureOf } from '../http/store-outage.ts';
 import type { Context } from 'koa';
 
 export function createProvider(deps: Deps, clients: ClientConfig[], adapter?: new (name: string) => Adapter): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({ ...deps.config, clients }, {
     findAccount: makeFindAccount(deps),
+    rememberedGrant: async (ctx, accountId, clientId) => {
+      const consent = await deps.consents.find(accountId, clientId);
+      return consent ? grantForConsent(deps, ctx.oidc.provider, consent) : undefined;
+    },
     ...(adapter ? { adapter } : {}),
   }));
   provider.proxy = deps.config.proxy;

@@ -2,6 +2,7 @@ import type { AppConfig } from '../config/load.ts';
 import type { AttemptLimiter } from './attempt-limiter.ts';
 import type { AuditLog } from './audit-log.ts';
 import type { ChallengeStore } from './challenge-store.ts';
+import type { ConsentStore } from './consent-store.ts';
 import type { Clock } from './clock.ts';
 import type { Metrics } from './metrics.ts';
 import type { NotificationSink } from './notification-sink.ts';
@@ -30,6 +31,8 @@ export interface Deps {
   policies: PolicyStore;
   notifications: NotificationStore;
   audit: AuditLog;
+  /** What each person allowed each third-party app (until revoked). */
+  consents: ConsentStore;
   challenges: ChallengeStore;
   limiter: AttemptLimiter;
   usedCodes: UsedCodeStore;

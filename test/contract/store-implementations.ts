@@ -14,6 +14,9 @@ import { MemoryAuditLog } from '../../src/infra/memory/audit-log.ts';
 import { MemoryNotificationStore } from '../../src/infra/memory/notification-store.ts';
 import { MemoryPolicyStore } from '../../src/infra/memory/policy-store.ts';
 import { MemoryUserRepository } from '../../src/infra/memory/user-repository.ts';
+import { MemoryConsentStore } from '../../src/infra/memory/consent-store.ts';
+import { MongoConsentStore, consentModel } from '../../src/infra/mongo/consent-store.ts';
+import type { ConsentStore } from '../../src/ports/consent-store.ts';
 import { connectMongo } from '../../src/infra/mongo/connection.ts';
 import { ensureIndexes, getModels } from '../../src/infra/mongo/models.ts';
 import { MongoAuditLog } from '../../src/infra/mongo/audit-log.ts';
@@ -26,6 +29,7 @@ export interface Stores {
   policy: PolicyStore;
   notifications: NotificationStore;
   audit: AuditLog;
+  consents: ConsentStore;
 }
 
 export interface StoreImplementation {
@@ -48,6 +52,7 @@ const memory: StoreImplementation = {
       policy: new MemoryPolicyStore(),
       notifications: new MemoryNotificationStore(),
       audit: new MemoryAuditLog(),
+      consents: new MemoryConsentStore(),
     };
   },
   async close() {},
@@ -76,12 +81,14 @@ function mongo(options: { socketTimeoutMS?: number }): StoreImplementation {
         models.Policy.deleteMany({}).exec(),
         models.Notification.deleteMany({}).exec(),
         models.Audit.deleteMany({}).exec(),
+        consentModel(conn).deleteMany({}).exec(),
       ]);
       return {
         users: new MongoUserRepository(conn),
         policy: new MongoPolicyStore(conn),
         notifications: new MongoNotificationStore(conn),
         audit: new MongoAuditLog(conn),
+        consents: new MongoConsentStore(conn),
       };
     },
     async close() {

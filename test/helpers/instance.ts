@@ -42,7 +42,7 @@ export interface InstanceOptions {
   /** Share stores with another instance (multi-instance tests). */
   shareWith?: TestInstance;
   /** Use these stores instead of the configured ones (e.g. MongoDB ones, or wrapped to count calls). */
-  stores?: Partial<Pick<Deps, 'users' | 'policies' | 'notifications' | 'audit'>>;
+  stores?: Partial<Pick<Deps, 'users' | 'policies' | 'notifications' | 'audit' | 'consents'>>;
   clock?: ManualClock;
   redis?: Redis;
   prefix?: string;
@@ -78,7 +78,7 @@ export async function startInstance(options: InstanceOptions = {}): Promise<Test
     // Same "MongoDB" for both instances: users, policy, notifications and audit are shared.
     Object.assign(runtime.deps, {
       users: shared.deps.users, policies: shared.deps.policies,
-      notifications: shared.deps.notifications, audit: shared.deps.audit,
+      notifications: shared.deps.notifications, audit: shared.deps.audit, consents: shared.deps.consents,
     });
   }
   if (options.stores) Object.assign(runtime.deps, options.stores);

@@ -129,7 +129,7 @@ describe('integration: account area (employee self-service)', () => {
     expect(old.page.stoppedAt).to.equal(undefined);
     const renewed = await appSignIn(idp, u, codes[7]!, 'recovery');
     expect(renewed.page.stoppedAt).to.be.a('string');
-    expect((await renewed.claims()).amr).to.include('recovery_code');
+    expect((await renewed.claims()).amr).to.deep.equal(['pwd', 'otp', 'mfa']);
 
     const notes = await idp.deps.notifications.list(u.user.id, 20);
     expect(notes.some((n) => n.kind === 'recovery-codes-regenerated')).to.equal(true);

@@ -312,7 +312,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       expect(note.data.codeExpiresAt).to.be.a('string');
       const ok = await a.s.browser.post(interactionUrl(idp, a.s.page, 'two-factor'), { code });
       const claims = (await redeem(a.s, ok)).claims()!;
-      expect(claims.amr).to.deep.equal(['pwd', 'notification_code', 'mfa']);
+      expect(claims.amr).to.deep.equal(['pwd', 'mca', 'mfa']);
       expect(claims.acr).to.equal('mfa');
 
       const b = await passwordStep(u);
@@ -331,7 +331,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       const crossed = await b.s.browser.post(interactionUrl(idp, b.s.page, 'two-factor'), { code: codeA });
       expect(crossed.status).to.equal(401);
       const okB = await b.s.browser.post(interactionUrl(idp, b.s.page, 'two-factor'), { code: codeB });
-      expect((await redeem(b.s, okB)).claims()!.amr).to.include('notification_code');
+      expect((await redeem(b.s, okB)).claims()!.amr).to.include('mca');
       // A's code still works for A only (it was never used).
       const okA = await a.s.browser.post(interactionUrl(idp, a.s.page, 'two-factor'), { code: codeA });
       expect(codeOf(okA)).to.be.a('string');

@@ -90,7 +90,7 @@ describe('integration: TOTP second factor at sign-in', () => {
     const code = u.recoveryCodes![3]!;
     const a = await atCodePage(idp, u);
     const first = await submitCode(idp, a.s, code.toUpperCase(), 'recovery');
-    expect((await redeem(a.s, first)).claims()!.amr).to.deep.equal(['pwd', 'recovery_code', 'mfa']);
+    expect((await redeem(a.s, first)).claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
     const b = await atCodePage(idp, u);
     const second = await submitCode(idp, b.s, code, 'recovery');
     expect(second.status).to.equal(401);

@@ -26,7 +26,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
 
   function postRoutes(): string[] {
     const rp = accountRelyingParty(idp.config, idp.deps.accountSessions, providerSessions(idp.provider));
-    const routers = [accountRouter(idp.deps, rp, new Readiness()), adminRouter(idp.deps, rp)];
+    const routers = [accountRouter(idp.deps, rp, new Readiness(), idp.provider), adminRouter(idp.deps, rp)];
     return routers.flatMap((r) => r.stack.filter((l) => l.methods.includes('POST')).map((l) => String(l.path)));
   }
 
@@ -55,7 +55,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
   it('the routers\' forms include unlock, extend, exempt, enable and the device confirm step', () => {
     expect(postRoutes()).to.include.members([
       '/admin/users/:id/unlock', '/admin/users/:id/extend', '/admin/users/:id/exempt', '/admin/users/:id/reset', '/admin/policy',
-      '/account/security/enable', '/account/security/device', '/account/security/device/confirm', '/account/logout',
+      '/account/security/enable', '/account/security/device', '/account/security/device/confirm', '/account/logout', '/account/apps/revoke',
       '/account/security/password', '/account/security/recovery-codes/done',
     ]);
   });

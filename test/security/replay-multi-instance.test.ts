@@ -87,7 +87,7 @@ describe('security: replay and lockout across two instances', function () {
     const ok = results.filter((r) => r.stoppedAt);
     expect(ok).to.have.length(1);
     const claims = (await redeem(s, ok[0]!)).claims()!;
-    expect(claims.amr).to.deep.equal(['pwd', 'notification_code', 'mfa']);
+    expect(claims.amr).to.deep.equal(['pwd', 'mca', 'mfa']);
   });
 
   it('200 parallel wrong codes across A and B: at most 5 failures accepted, the lock holds on both', async () => {

@@ -86,7 +86,7 @@ describe('amr / acr and countdown', () => {
   it('password only → pwd; with a code → mfa', () => {
     expect(signInResult(['pwd'])).to.deep.equal({ amr: ['pwd'], acr: 'pwd' });
     expect(signInResult(['pwd', 'otp'])).to.deep.equal({ amr: ['pwd', 'otp', 'mfa'], acr: 'mfa' });
-    expect(signInResult(['pwd', 'recovery_code'])).to.deep.equal({ amr: ['pwd', 'recovery_code', 'mfa'], acr: 'mfa' });
+    expect(signInResult(['pwd', 'recovery_code'])).to.deep.equal({ amr: ['pwd', 'otp', 'mfa'], acr: 'mfa' });
     expect(signInResult(['otp']).acr).to.equal('pwd');
   });
   it('days left counts calendar days (at least 1 while ahead) and reminders fire at 7 and 1 days', () => {

@@ -1,6 +1,7 @@
 import mongoose, { Schema, Types } from 'mongoose';
 import type { NotificationKind, Role } from '../../domain/types.ts';
 import { claimModel } from './claims.ts';
+import { consentModel } from './consent-store.ts';
 import { mongoCall } from './connection.ts';
 
 export const POLICY_DOCUMENT_ID = 'two-factor-policy';
@@ -162,7 +163,7 @@ export function getModels(conn: mongoose.Connection): Models {
 /** Create the collections and indexes (unique login, TTL, ...). Await this before serving. */
 export async function ensureIndexes(conn: mongoose.Connection): Promise<void> {
   const { User, Policy, Notification, Audit } = getModels(conn);
-  for (const model of [User, Policy, Notification, Audit, claimModel(conn)] as mongoose.Model<unknown>[]) {
+  for (const model of [User, Policy, Notification, Audit, claimModel(conn), consentModel(conn)] as mongoose.Model<unknown>[]) {
     await mongoCall(() => model.init());
     await mongoCall(() => model.createIndexes());
   }
