@@ -38,6 +38,14 @@ export interface UserFilter {
   exceptId?: string;
   /** Only users whose set time to enable 2FA is over. */
   overdue?: OverdueCriteria;
+  /** true: a deadline is stored; false: none is (it is counted from the policy). */
+  deadlineStored?: boolean;
+  /** true: the stored deadline was set for this person alone (Enforcement.deadlineSetBy); false: by the policy, or none. */
+  deadlineSetIndividually?: boolean;
+  /** Only users with a stored deadline at or before this moment. */
+  deadlineAtOrBefore?: Date;
+  /** Only users exempt beyond this moment. */
+  exempt?: { after: Date };
 }
 
 /** Names and searches compare lower-cased (the stores keep a lower-cased copy of each name). */
@@ -92,6 +100,11 @@ export function matchesFilter(user: User, f: UserFilter): boolean {
   if (f.active !== undefined && user.active !== f.active) return false;
   if (f.enrolled !== undefined && user.twoFactor.enabled !== f.enrolled) return false;
   if (f.exceptId !== undefined && user.id === f.exceptId) return false;
+  const e = user.enforcement;
+  if (f.deadlineStored !== undefined && (e.deadline !== null) !== f.deadlineStored) return false;
+  if (f.deadlineSetIndividually !== undefined && Boolean(e.deadline && e.deadlineSetBy) !== f.deadlineSetIndividually) return false;
+  if (f.deadlineAtOrBefore !== undefined && !(e.deadline && e.deadline <= f.deadlineAtOrBefore)) return false;
+  if (f.exempt !== undefined && !(e.exemptUntil && e.exemptUntil > f.exempt.after)) return false;
   return f.overdue === undefined || isOverdue(user, f.overdue);
 }
 

@@ -71,7 +71,12 @@ export interface UserRepository {
    */
   replaceSealedSecrets(id: string, expected: SealedSecrets, next: SealedSecrets): Promise<boolean>;
 
+  /** Change a user's enforcement fields; a `deadline` without `deadlineSetBy` clears deadlineSetBy (set by the policy). */
   setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void>;
-  /** Give every user without 2FA the same deadline; returns how many were changed. */
-  setDeadlineForUnenrolled(deadline: Date): Promise<number>;
+  /**
+   * Give every user the filter matches the same deadline, in one write (no per-user round trips):
+   * `setBy` an admin's id marks it as set for them individually, null as set by the policy.
+   * Returns how many users matched.
+   */
+  setDeadlines(filter: UserFilter, deadline: Date, setBy: string | null): Promise<number>;
 }

@@ -154,7 +154,7 @@ for (const impl of storeImplementations({ socketTimeoutMS: 900_000 })) {
         await save(false);
         idp.clock.advance(60_000); // a later "now": every deadline really changes
       });
-      const updates = results.at(-1)!.calls.map((c) => c.byMethod.setDeadlineForUnenrolled);
+      const updates = results.at(-1)!.calls.map((c) => c.byMethod.setDeadlines);
       expect(updates).to.deep.equal(Array(reps).fill(1));
     });
 

@@ -25,7 +25,7 @@ export interface UserDoc {
     pendingSince: Date | null;
     recoveryCodes: { hash: string; usedAt: Date | null }[];
   };
-  enforcement: { deadline: Date | null; exemptUntil: Date | null };
+  enforcement: { deadline: Date | null; exemptUntil: Date | null; deadlineSetBy?: string | null };
   lastSignInAt: Date | null;
   sessionsValidFrom: Date | null;
 }
@@ -83,6 +83,7 @@ export const userSchema = new Schema<UserDoc>(
     enforcement: {
       deadline: { type: Date, default: null },
       exemptUntil: { type: Date, default: null },
+      deadlineSetBy: { type: String, default: null },
     },
     lastSignInAt: { type: Date, default: null },
     sessionsValidFrom: { type: Date, default: null },
@@ -94,6 +95,7 @@ userSchema.index({ nameLower: 1 }); // name prefix search
 userSchema.index({ 'twoFactor.enabled': 1, login: 1 }); // enrolled / not enrolled: counts, pages in login order, reminder batches
 userSchema.index({ role: 1, active: 1, 'twoFactor.enabled': 1 }); // admins with 2FA (last-admin rule), admins to tell
 userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadline': 1, createdAt: 1 }); // overdue (domain/user-filter.ts)
+userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadlineSetBy': 1, 'enforcement.deadline': 1 }); // policy change preview and moves (domain/policy-change.ts)
 
 export const policySchema = new Schema<PolicyDoc>(
   {
