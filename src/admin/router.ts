@@ -14,6 +14,7 @@ export function adminRouter(deps: Deps, rp: RelyingParty): Router {
   const post = [requireForm, formBody, requireCsrf] as const;
   const r = adminRoutes(deps);
   router.get('/', r.showSettings);
+  router.post('/policy/preview', ...post, r.previewPolicy);
   router.post('/policy', ...post, r.savePolicy);
   router.get('/users', r.showUsers);
   router.post('/users/:id/extend', ...post, r.extend);

@@ -1,7 +1,6 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
-import { currentPolicy } from '../auth/policy.ts';
+import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
@@ -9,15 +8,10 @@ import { formatDate, formatDateTime } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { auditDetails } from './audit-text.ts';
+import { policyRoutes } from './policy-routes.ts';
 import { employeesPage } from './employees.ts';
 import { returnLink } from './employees-query.ts';
 
-const policyForm = z.object({
-  csrf: field(100),
-  mandatory: z.literal('on').optional(),
-  graceDays: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(365)),
-  sendCodeToNotifications: z.literal('on').optional(),
-});
 const dateForm = z.object({ csrf: field(100), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
 const AUDIT_PAGE = 50;
 
@@ -29,20 +23,6 @@ function endOfDayUtc(isoDate: string): Date {
 }
 
 export function adminRoutes(deps: Deps) {
-  async function showSettings(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
-    const policy = await currentPolicy(deps);
-    const enrolled = await deps.users.count({ enrolled: true });
-    const total = await deps.users.count();
-    const updater = policy.updatedBy ? await deps.users.findById(policy.updatedBy) : null;
-    await ctx.render('admin/settings', {
-      title: 'Two-factor authentication', policy, notice, error,
-      enrolled, total,
-      enforcedSince: policy.enforcedSince ? formatDate(policy.enforcedSince) : '',
-      updatedAt: policy.updatedAt ? formatDateTime(policy.updatedAt) : '', updatedBy: updater?.login ?? policy.updatedBy ?? '',
-    });
-    ctx.status = status;
-  }
-
   const showUsers = employeesPage(deps);
 
   const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
@@ -61,21 +41,7 @@ export function adminRoutes(deps: Deps) {
   };
 
   return {
-    showSettings: (ctx: Context) => showSettings(ctx, takeFlash(ctx)),
-    savePolicy: async (ctx: Context) => {
-      const form = parseForm(ctx, policyForm);
-      if (!form) {
-        const daysOk = policyForm.shape.graceDays.safeParse((ctx.request as unknown as { body?: Record<string, unknown> }).body?.graceDays).success;
-        return showSettings(ctx, null, daysOk ? 'This form was not understood. Reload the page and try again.' : 'The set time must be a whole number of days from 1 to 365.', 400);
-      }
-      try {
-        const saved = await changePolicy(deps, accountState(ctx).user, { mandatory: form.mandatory === 'on', graceDays: form.graceDays, sendCodeToNotifications: form.sendCodeToNotifications === 'on' });
-        redirectWithNotice(ctx, '/admin', saved.mandatory ? `Saved. Two-step sign-in is mandatory; people without it have ${saved.graceDays} days.` : 'Saved.');
-      } catch (err) {
-        if (!(err instanceof DomainError)) throw err;
-        await showSettings(ctx, null, err.message, err.status);
-      }
-    },
+    ...policyRoutes(deps),
     showUsers: (ctx: Context) => showUsers(ctx, takeFlash(ctx)),
     extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDate(until)}.`; }),
     exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),

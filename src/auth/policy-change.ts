@@ -58,10 +58,16 @@ export async function previewPolicyChange(deps: Deps, admin: User, change: Polic
  * move is domain/policy-change.ts's rule and the admin's choice; each move is one updateMany.
  * `expectedUpdatedAt` (from the preview) refuses a save when someone changed the policy meanwhile.
  */
-export async function changePolicy(
-  deps: Deps, admin: User, change: PolicyChange, via?: string,
-  choice: DeadlineChoice = KEEP_DEADLINES, expectedUpdatedAt?: number | null,
-): Promise<Policy> {
+export async function changePolicy(deps: Deps, admin: User, change: PolicyChange, via?: string, choice: DeadlineChoice = KEEP_DEADLINES): Promise<Policy> {
+  return (await applyPolicyChange(deps, admin, change, { via, choice })).policy;
+}
+
+export interface AppliedPolicyChange { policy: Policy; deadlinesSet: number; individualMoved: number }
+
+export async function applyPolicyChange(
+  deps: Deps, admin: User, change: PolicyChange,
+  { via, choice = KEEP_DEADLINES, expectedUpdatedAt }: { via?: string | undefined; choice?: DeadlineChoice; expectedUpdatedAt?: number | null | undefined },
+): Promise<AppliedPolicyChange> {
   const before = await currentPolicy(deps);
   if (expectedUpdatedAt !== undefined && (before.updatedAt?.getTime() ?? null) !== expectedUpdatedAt) {
     throw new DomainError('policy_changed_meanwhile', 'Someone changed the policy since you checked this change. Nothing was saved: look at it again.', 409);
@@ -80,5 +86,5 @@ export async function changePolicy(
     ...(plan.writeStandard ? { deadline: plan.writeStandard.toISOString() } : {}),
     ...(via ? { via } : {}),
   });
-  return saved;
+  return { policy: saved, deadlinesSet, individualMoved };
 }

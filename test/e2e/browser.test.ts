@@ -219,8 +219,12 @@ describe('e2e: real browser (Chromium)', function () {
     await shot(page, '11-admin-settings');
 
     await page.locator('#graceDays').fill('30');
-    // Saving posts to /admin/policy and redirects back to /admin (a reload does not post again).
-    const [saved] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/admin' && r.request().method() === 'GET'), page.getByRole('button', { name: 'Save' }).click()]);
+    // Review shows what the change does (nothing saved yet); saving posts to /admin/policy and
+    // redirects back to /admin (a reload does not post again).
+    await Promise.all([page.waitForURL((url) => url.pathname === '/admin/policy/preview'), page.getByRole('button', { name: 'Review change' }).click()]);
+    expect(await page.locator('#effect-set-time').innerText()).to.contain('to 30 days');
+    await shot(page, '11b-admin-policy-preview');
+    const [saved] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/admin' && r.request().method() === 'GET'), page.getByRole('button', { name: 'Save the change' }).click()]);
     expect(saved.status()).to.equal(200);
     await page.waitForLoadState('load');
     const text = await page.locator('main').innerText();

@@ -46,7 +46,7 @@ describe('integration: admin pages', () => {
       const { browser, page } = await adminSignIn(idp, admin);
       expect(page.status).to.equal(200);
       expect(new URL(page.url).pathname).to.equal('/admin');
-      expect(h1(page)).to.equal('Two-factor authentication');
+      expect(h1(page)).to.equal('Two-step sign-in');
       expect(textOf(page.html)).to.contain('Status: Optional');
       const session = rpSession(browser);
       expect(session.sub).to.equal(admin.user.id);
@@ -122,7 +122,7 @@ describe('integration: admin pages', () => {
         const admin = await browser.get(`${idp.url}/admin`);
         expect(admin.status).to.equal(200);
         expect(new URL(admin.url).pathname).to.equal('/admin');
-        expect(h1(admin)).to.equal('Two-factor authentication');
+        expect(h1(admin)).to.equal('Two-step sign-in');
       } finally {
         await idp.deps.users.setActive(late.user.id, false);
       }
@@ -173,7 +173,7 @@ describe('integration: admin pages', () => {
       const csrf = csrfOf(page);
       const saved = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '10', sendCodeToNotifications: 'on' });
       expect(saved.status).to.equal(200);
-      expect(notice(saved)).to.equal('Saved. Two-step sign-in is mandatory; people without it have 10 days.');
+      expect(notice(saved)).to.equal('Saved. Two-step sign-in is mandatory; the set time is 10 days. Deadlines set for ' + (await idp.deps.users.count({ enrolled: false, active: true })).toLocaleString('en-GB') + ' people.');
       expect(textOf(saved.html)).to.contain('Status: Mandatory for all employees');
       expect(textOf(saved.html)).to.contain(`by ${admin.login}`);
       const p = await policy();
@@ -191,7 +191,7 @@ describe('integration: admin pages', () => {
 
       const off = await browser.post(`${idp.url}/admin/policy`, { csrf, graceDays: '10' });
       expect(off.status).to.equal(200);
-      expect(notice(off)).to.equal('Saved.');
+      expect(notice(off)).to.equal('Saved. Two-step sign-in is optional.');
       expect(await policy()).to.include({ mandatory: false, sendCodeToNotifications: false });
       expect((await idp.deps.audit.list(0, 1000)).find((e) => e.action === 'policy.changed' && e.details.mandatoryBefore === true && e.actor === admin.user.id)).to.not.equal(undefined);
     });
