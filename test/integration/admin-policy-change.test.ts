@@ -97,7 +97,7 @@ describe('integration: a policy change says what it does, then does it', () => {
   });
 
   it('unticking and re-ticking Mandatory: the preview says who gets a new deadline; individual extensions are kept', async () => {
-    const { standard, extended, t0 } = await mandatoryWithPeople();
+    const { standard, extended } = await mandatoryWithPeople();
     idp.clock.advance(2 * DAY_MS);
     csrf = csrfOf(await browser.get(`${idp.url}/admin`));
     const offPreview = await browser.post(`${idp.url}/admin/policy/preview`, { csrf, graceDays: '14' });

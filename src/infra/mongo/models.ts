@@ -134,6 +134,9 @@ export const auditSchema = new Schema<AuditDoc>(
   { collection: 'audit', versionKey: false, minimize: false },
 );
 auditSchema.index({ at: -1, _id: -1 }); // the audit page's sort: no in-memory sort of the whole log
+auditSchema.index({ target: 1, at: -1, _id: -1 }); // a person's history, and the audit filter by person
+auditSchema.index({ actor: 1, at: -1, _id: -1 }); // the audit filter by who acted
+auditSchema.index({ action: 1, at: -1, _id: -1 }); // the audit filter by action
 
 export interface Models {
   User: mongoose.Model<UserDoc>;
