@@ -22,5 +22,6 @@ export function adminRouter(deps: Deps, rp: RelyingParty): Router {
   router.post('/users/:id/reset', ...post, r.reset);
   router.post('/users/:id/unlock', ...post, r.unlock);
   router.get('/audit', r.showAudit);
+  router.get('/audit.csv', r.exportAudit);
   return router;
 }

@@ -4,16 +4,15 @@ import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../a
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDate } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
-import { auditDetails } from './audit-text.ts';
+import { auditRoutes } from './audit-routes.ts';
 import { policyRoutes } from './policy-routes.ts';
 import { employeesPage } from './employees.ts';
 import { returnLink } from './employees-query.ts';
 
 const dateForm = z.object({ csrf: field(100), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
-const AUDIT_PAGE = 50;
 
 function endOfDayUtc(isoDate: string): Date {
   const d = new Date(`${isoDate}T23:59:59.999Z`);
@@ -47,20 +46,6 @@ export function adminRoutes(deps: Deps) {
     exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),
     reset: userAction(async (_ctx, admin, id) => { await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
     unlock: userAction(async (_ctx, admin, id) => { await unlockAccount(deps, admin, id); return 'Unlocked.'; }),
-    showAudit: async (ctx: Context) => {
-      const total = await deps.audit.count();
-      const pages = Math.max(1, Math.ceil(total / AUDIT_PAGE));
-      const page = Math.min(pages, Math.max(1, Number.parseInt(String(ctx.query.page ?? '1'), 10) || 1));
-      const listed = await deps.audit.list((page - 1) * AUDIT_PAGE, AUDIT_PAGE);
-      const logins = new Map<string, string>();
-      for (const id of new Set(listed.flatMap((e) => [e.actor, e.target ?? '']))) {
-        if (id && id !== 'system') logins.set(id, (await deps.users.findById(id))?.login ?? id);
-      }
-      const entries = listed.map((e) => ({
-        when: formatDateTime(e.at), actor: logins.get(e.actor) ?? e.actor, action: e.action,
-        target: e.target ? logins.get(e.target) ?? e.target : '', details: auditDetails(e.details),
-      }));
-      await ctx.render('admin/audit', { title: 'Audit log', entries, page, pages });
-    },
+    ...auditRoutes(deps),
   };
 }
