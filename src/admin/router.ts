@@ -17,8 +17,12 @@ export function adminRouter(deps: Deps, rp: RelyingParty): Router {
   router.post('/policy/preview', ...post, r.previewPolicy);
   router.post('/policy', ...post, r.savePolicy);
   router.get('/users', r.showUsers);
+  router.post('/users/bulk', ...post, r.bulkConfirm);
+  router.post('/users/bulk/confirm', ...post, r.bulkApply);
+  router.get('/users/:id', r.showPerson);
   router.post('/users/:id/extend', ...post, r.extend);
   router.post('/users/:id/exempt', ...post, r.exempt);
+  router.post('/users/:id/end-exemption', ...post, r.endExemption);
   router.post('/users/:id/reset', ...post, r.reset);
   router.post('/users/:id/unlock', ...post, r.unlock);
   router.get('/audit', r.showAudit);

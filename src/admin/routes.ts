@@ -1,51 +1,25 @@
 import type { Context } from 'koa';
-import { z } from 'zod';
-import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
-import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
-import { field, parseForm } from '../http/body.ts';
-import { formatDate } from '../http/format.ts';
-import { accountState } from '../account/session.ts';
-import { redirectWithNotice, takeFlash } from '../http/flash.ts';
+import { takeFlash } from '../http/flash.ts';
 import { auditRoutes } from './audit-routes.ts';
-import { policyRoutes } from './policy-routes.ts';
+import { bulkRoutes } from './bulk-routes.ts';
 import { employeesPage } from './employees.ts';
-import { returnLink } from './employees-query.ts';
+import { takeFormFlash } from './form-flash.ts';
+import { personRoutes } from './person-routes.ts';
+import { policyRoutes } from './policy-routes.ts';
 
-const dateForm = z.object({ csrf: field(100), until: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) });
-
-function endOfDayUtc(isoDate: string): Date {
-  const d = new Date(`${isoDate}T23:59:59.999Z`);
-  // Date rolls 2027-02-31 over to 3 March: only a date that reads back the same is real.
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== isoDate) throw new DomainError('bad_date', 'Enter a valid date.', 400);
-  return d;
-}
-
+/** The admin pages' handlers, one module per page (policy, employees, a person, bulk actions, audit). */
 export function adminRoutes(deps: Deps) {
   const showUsers = employeesPage(deps);
-
-  const userAction = (run: (ctx: Context, admin: ReturnType<typeof accountState>['user'], id: string) => Promise<string>) => async (ctx: Context) => {
-    try {
-      const notice = await run(ctx, accountState(ctx).user, String(ctx.params.id));
-      redirectWithNotice(ctx, returnLink((ctx.request as unknown as { body?: Record<string, unknown> }).body?.back), notice);
-    } catch (err) {
-      if (!(err instanceof DomainError)) throw err;
-      await showUsers(ctx, null, err.message, err.status);
-    }
-  };
-  const dated = (ctx: Context) => {
-    const form = parseForm(ctx, dateForm);
-    if (!form) throw new DomainError('bad_date', 'Enter a valid date.', 400);
-    return endOfDayUtc(form.until);
-  };
-
   return {
     ...policyRoutes(deps),
-    showUsers: (ctx: Context) => showUsers(ctx, takeFlash(ctx)),
-    extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDate(until)}.`; }),
-    exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),
-    reset: userAction(async (_ctx, admin, id) => { await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
-    unlock: userAction(async (_ctx, admin, id) => { await unlockAccount(deps, admin, id); return 'Unlocked.'; }),
+    // A refused bulk action comes back to the list (a GET) with its reason.
+    showUsers: async (ctx: Context) => {
+      const failed = takeFormFlash(ctx);
+      await showUsers(ctx, takeFlash(ctx), failed?.error ?? null, failed?.status ?? 200);
+    },
+    ...personRoutes(deps),
+    ...bulkRoutes(deps),
     ...auditRoutes(deps),
   };
 }

@@ -20,7 +20,7 @@ export const origin = (via: string | undefined): Record<string, string> => (via 
 /** Deadlines and exemptions are for weeks or months, not forever (the policy's own maximum). */
 const MAX_AHEAD_DAYS = 365;
 
-function assertDateInRange(deps: Deps, until: Date, what: string): void {
+export function assertDateInRange(deps: Deps, until: Date, what: string): void {
   const now = deps.clock.now().getTime();
   if (until.getTime() <= now) throw new DomainError('date_in_past', `${what} must be in the future.`, 400);
   const lastAllowedDay = Math.floor(now / DAY_MS) + MAX_AHEAD_DAYS; // dates are whole UTC days

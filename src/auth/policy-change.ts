@@ -5,7 +5,7 @@ import {
   KEEP_DEADLINES, type DeadlineChoice, type PolicyChange, type PolicyChangePlan,
 } from '../domain/policy-change.ts';
 import type { Policy, User } from '../domain/types.ts';
-import { statusFilter } from '../domain/user-filter.ts';
+import { overdueCriteria, statusFilter } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit } from './notify.ts';
 import { currentPolicy } from './policy.ts';
@@ -77,6 +77,10 @@ export async function applyPolicyChange(
   const plan = planPolicyChange(before, change, now, choice);
   // The deadlines first: if a write fails or times out, the policy is still as it was, and deadlines
   // stored while it is optional count for nothing until it is turned on again.
+  // Someone blocked now and unblocked by the move keeps their ended sessions ended (as extendDeadline does).
+  const overdue = before.mandatory ? overdueCriteria(before, now) : null;
+  if (overdue && plan.writeStandard) await deps.users.invalidateSessionsWhere({ ...standardWriteGroup(plan), overdue }, now);
+  if (overdue && plan.writeIndividual) await deps.users.invalidateSessionsWhere({ ...individualGroup(), overdue }, now);
   const deadlinesSet = plan.writeStandard ? await deps.users.setDeadlines(standardWriteGroup(plan), plan.writeStandard, null) : 0;
   const individualMoved = plan.writeIndividual ? await deps.users.setDeadlines(individualGroup(), plan.writeIndividual, null) : 0;
   const saved = await deps.policies.save({ ...change, enforcedSince: plan.enforcedSince, updatedBy: admin.id, updatedAt: now });

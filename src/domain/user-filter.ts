@@ -2,7 +2,7 @@ import { DAY_MS } from './deadline.ts';
 import type { Policy, Role, User } from './types.ts';
 
 /** What the Employees page and `list-users` can show. */
-export const USER_STATUSES = ['all', 'enrolled', 'not-enrolled', 'overdue', 'admins'] as const;
+export const USER_STATUSES = ['all', 'enrolled', 'not-enrolled', 'overdue', 'exempt', 'admins'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const isUserStatus = (s: string): s is UserStatus => (USER_STATUSES as readonly string[]).includes(s);
 
@@ -72,6 +72,7 @@ export function statusFilter(status: UserStatus, policy: Policy, now: Date): Use
     case 'enrolled': return { enrolled: true };
     case 'not-enrolled': return { enrolled: false };
     case 'admins': return { role: 'admin' };
+    case 'exempt': return { exempt: { after: now } };
     case 'overdue': {
       const overdue = overdueCriteria(policy, now);
       return overdue ? { enrolled: false, overdue } : null;

@@ -413,6 +413,15 @@ describeEachImplementation('UserRepository', (stores) => {
       expect((await reload(users, pendingOnly.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: null, deadlineSetBy: 'admin-3' });
     });
 
+    it('invalidateSessionsWhere stamps sessionsValidFrom on every user the filter matches, in one call', async () => {
+      const { users } = stores();
+      const a = await users.create(newUser('ia', { enforcement: { deadline: T0 } }));
+      const b = await users.create(newUser('ib', { enforcement: { deadline: T2 } }));
+      expect(await users.invalidateSessionsWhere({ deadlineAtOrBefore: T1 }, T2)).to.equal(1);
+      expect((await reload(users, a.id)).sessionsValidFrom).to.deep.equal(T2);
+      expect((await reload(users, b.id)).sessionsValidFrom).to.equal(null);
+    });
+
     it('setDeadlines returns 0 when nobody matches', async () => {
       const { users } = stores();
       const u = await users.create(newUser('xan'));

@@ -129,4 +129,14 @@ export class MemoryUserRepository extends MemoryUserQueries implements UserRepos
     }
     return changed;
   }
+
+  async invalidateSessionsWhere(filter: UserFilter, at: Date): Promise<number> {
+    let changed = 0;
+    for (const user of this.users.values()) {
+      if (!matchesFilter(user, filter)) continue;
+      user.sessionsValidFrom = new Date(at.getTime());
+      changed++;
+    }
+    return changed;
+  }
 }

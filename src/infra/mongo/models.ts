@@ -91,7 +91,9 @@ export const userSchema = new Schema<UserDoc>(
   { collection: 'users', versionKey: false, minimize: false },
 );
 userSchema.index({ login: 1 }, { unique: true });
-userSchema.index({ nameLower: 1 }); // name prefix search
+userSchema.index({ nameLower: 1, login: 1 }); // name prefix search; the Employees page sorted by name
+userSchema.index({ 'enforcement.deadline': 1, login: 1 }); // the Employees page sorted by deadline
+userSchema.index({ lastSignInAt: -1, login: 1 }); // the Employees page sorted by last sign-in
 userSchema.index({ 'twoFactor.enabled': 1, login: 1 }); // enrolled / not enrolled: counts, pages in login order, reminder batches
 userSchema.index({ role: 1, active: 1, 'twoFactor.enabled': 1 }); // admins with 2FA (last-admin rule), admins to tell
 userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadline': 1, createdAt: 1 }); // overdue (domain/user-filter.ts)

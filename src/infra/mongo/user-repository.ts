@@ -199,4 +199,9 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
     );
     return res.matchedCount;
   }
+
+  async invalidateSessionsWhere(filter: UserFilter, at: Date): Promise<number> {
+    const res = await mongoCall(() => this.User.updateMany(userQuery(filter), { $set: { sessionsValidFrom: at } }).exec());
+    return res.matchedCount;
+  }
 }
