@@ -51,7 +51,7 @@ export function bulkRoutes(deps: Deps) {
     const remind = form.do.startsWith('remind');
     const mandatory = (await currentPolicy(deps)).mandatory;
     await ctx.render('admin/bulk-confirm', {
-      title: remind ? 'Confirm reminders' : 'Confirm new deadline', remind, count, people: people(count), sample, scope, error,
+      title: remind ? 'Confirm reminders' : 'Confirm new deadline', remind, count, people: people(count), sample, audience: scope, error,
       blocked: remind && !mandatory ? 'Two-step sign-in is optional: there is no deadline to remind people of.' : count === 0 ? 'Nobody here still has to set up two-step sign-in (people who have it, deactivated accounts and your own are left out).' : null,
       form: { do: form.do, ids: form.ids ?? [], search: form.search ?? '', filter: form.filter ?? '', back: returnLink(form.back) ?? '/admin/users', until: form.until ?? '' },
     });
