@@ -55,6 +55,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
   it('the routers\' forms include unlock, extend, exempt, enable and the device confirm step', () => {
     expect(postRoutes()).to.include.members([
       '/admin/users/:id/unlock', '/admin/users/:id/extend', '/admin/users/:id/exempt', '/admin/users/:id/reset', '/admin/policy',
+      '/admin/policy/preview', '/admin/users/:id/end-exemption', '/admin/users/bulk', '/admin/users/bulk/confirm',
       '/account/security/enable', '/account/security/device', '/account/security/device/confirm', '/account/logout',
     ]);
   });
@@ -65,10 +66,13 @@ describe('security: every account and admin form needs this session\'s CSRF toke
       const token = variant === 'missing' ? undefined : csrfOf((await accountSignIn(idp, await createUser(idp.deps, { enrolled: true }))).page);
       const before = await snapshot();
       const until = new Date(idp.clock.now().getTime() + 5 * 24 * 3600 * 1000).toISOString().slice(0, 10);
+      // One fresh code for every form (each fresh code moves the clock a step: one per route would
+      // outlast the employee's lock as routes are added).
+      const code = freshCode(idp, admin.secret!);
       for (const route of postRoutes()) {
         const path = route.replace(':id', employee.user.id);
         // Fields that would make each form do its job if the token were not checked.
-        const form = { code: freshCode(idp, admin.secret!), until, mandatory: 'on', graceDays: '3', sendCodeToNotifications: 'on', ...(token ? { csrf: token } : {}) };
+        const form = { code, ids: employee.user.id, do: 'extend:selected', until, mandatory: 'on', graceDays: '3', sendCodeToNotifications: 'on', ...(token ? { csrf: token } : {}) };
         const res = await browser.post(`${idp.url}${path}`, form);
         expect(res.status, `${path}: ${textOf(res.html).slice(0, 160)}`).to.equal(403);
         expect(textOf(res.html), path).to.contain('This form has expired').and.contain('Error code: csrf');
