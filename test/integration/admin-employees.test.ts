@@ -146,6 +146,45 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     }
   });
 
+  it('sorts on the server by name, deadline or last sign-in (keyset pages keep the order); the active sort and filter are marked and kept in links', async () => {
+    for (const [i, login] of ['e005@corp.example', 'e010@corp.example', 'e002@corp.example'].entries()) {
+      await idp.deps.users.recordSignIn((await idp.deps.users.findByLogin(login))!.id, new Date(START - i * 3600_000));
+    }
+    const recent = await get('/admin/users?sort=lastSignIn');
+    expect(rowLogins(recent).slice(0, 4)).to.deep.equal(['boss@corp.example', 'e005@corp.example', 'e010@corp.example', 'e002@corp.example']); // boss signed in for this test
+    expect(recent.html).to.match(/<a href="\/admin\/users\?sort=lastSignIn" aria-current="true">Last sign-in<\/a>/);
+    expect(recent.html).to.contain('href="/admin/users?filter=overdue&amp;sort=lastSignIn"');
+    expect(link(recent, 'next')).to.match(/^\/admin\/users\?sort=lastSignIn&after=/);
+
+    const byName: string[] = [];
+    let page = await get('/admin/users?sort=name');
+    byName.push(...rowLogins(page));
+    while (link(page, 'next')) { page = await get(link(page, 'next')!); byName.push(...rowLogins(page)); }
+    const expected = ['boss@corp.example', ...people().map((u) => u.login)]
+      .map((login) => ({ login, name: login === 'boss@corp.example' ? 'test user' : people().find((u) => u.login === login)!.name.toLowerCase() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.login < b.login ? -1 : 1)).map((u) => u.login);
+    expect(byName).to.deep.equal(expected);
+    const back = await get(link(page, 'prev')!);
+    expect(rowLogins(back)).to.deep.equal(expected.slice(50, 100));
+
+    const searched = await get('/admin/users?search=person+01&sort=name&filter=not-enrolled');
+    expect(searched.html).to.contain('<input type="hidden" name="sort" value="name">');
+    expect(searched.html).to.contain('Showing: <strong>Not enrolled</strong> whose login or name starts with “person 01”, by name.');
+  });
+
+  it('the admin pages use their own stylesheet: compact navigation, narrow number and date fields, large tick boxes, cards below 600 px', async () => {
+    const page = await get('/admin/users');
+    expect(page.html).to.contain('<link rel="stylesheet" href="/static/admin.css">');
+    expect(page.html).to.contain('<nav class="admin-nav" aria-label="Admin">').and.not.contain('Settings ›');
+    expect(page.html).to.contain('<table id="users" class="cards">');
+    const css = await fetch(`${idp.url}/static/admin.css`);
+    expect(css.status).to.equal(200);
+    const text = await css.text();
+    expect(text).to.match(/@media \(max-width:600px\)[\s\S]*table\.cards/);
+    expect(text).to.match(/input\.days \{ width:7em; \}/);
+    expect(text).to.match(/min-height:44px/);
+  });
+
   it('bad query strings get a 400 page that says why; unknown parameters are ignored; never a 500', async () => {
     const cases: Array<[string, string]> = [
       [`search=${'a'.repeat(101)}`, 'Search with at most 100 characters: the start of a login or a name.'],
