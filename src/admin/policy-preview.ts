@@ -30,7 +30,11 @@ export function previewLines(p: PolicyPreview, now: Date): { lines: PreviewLine[
   if (change.graceDays !== before.graceDays) lines.push({ id: 'set-time', text: `The set time changes from ${plural(before.graceDays, 'day')} to ${plural(change.graceDays, 'day')}.${change.mandatory ? '' : ' It counts once two-step sign-in is made mandatory.'}` });
 
   if (plan.turningOn && after) {
-    lines.push({ id: 'standard', text: `${people(p.standard)} without two-step sign-in: deadline ${after.text}.`, warning: passedWarning });
+    lines.push(p.standard
+      ? { id: 'standard', text: `${people(p.standard)} without two-step sign-in: deadline ${after.text}.`, warning: passedWarning }
+      : { id: 'standard', text: `Nobody else is without two-step sign-in now; people added later get ${plural(change.graceDays, 'day')} from when they are added.` });
+  } else if (plan.setTimeChanged && after && plan.standardBefore && p.standard === 0) {
+    lines.push({ id: 'standard', text: 'Nobody has a deadline the policy gave: no deadline to move.' });
   } else if (plan.setTimeChanged && after && plan.standardBefore) {
     const was = shownDate(plan.standardBefore).text;
     lines.push({

@@ -236,10 +236,11 @@ describe('e2e: real browser (Chromium)', function () {
 
     // The admin tables scroll inside their own region on a phone; the page itself does not.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/admin/users', '/admin/audit']) {
+    const someone = (await idp.deps.users.findByLogin('new.employee@example.com'))!;
+    for (const path of ['/admin', '/admin/users', `/admin/users/${someone.id}`, '/admin/audit']) {
       await page.goto(`${idp.url}${path}`);
       await noHorizontalScroll(page, path);
-      await shot(page, `13-admin-${path.split('/').pop()}-390`);
+      await shot(page, `13-admin-${path.split('/').slice(2).join('-').replace(/[0-9a-f]{24}/, 'person') || 'policy'}-390`);
     }
   });
 
