@@ -234,13 +234,19 @@ describe('e2e: real browser (Chromium)', function () {
     await shot(page, '12-admin-settings-saved');
     expect((await currentPolicy(idp.deps)).graceDays).to.equal(30);
 
-    // The admin tables scroll inside their own region on a phone; the page itself does not.
-    await page.setViewportSize({ width: 390, height: 844 });
     const someone = (await idp.deps.users.findByLogin('new.employee@example.com'))!;
-    for (const path of ['/admin', '/admin/users', `/admin/users/${someone.id}`, '/admin/audit']) {
+    const adminPages = ['/admin', '/admin/users', `/admin/users/${someone.id}`, '/admin/audit'];
+    const shotName = (p: string) => p.split('/').slice(2).join('-').replace(/[0-9a-f]{24}/, 'person') || 'policy';
+    for (const path of adminPages) {
+      await page.goto(`${idp.url}${path}`);
+      await shot(page, `13-admin-${shotName(path)}-1280`);
+    }
+    // The admin pages fit a phone (tables become cards); the page itself does not scroll sideways.
+    await page.setViewportSize({ width: 390, height: 844 });
+    for (const path of adminPages) {
       await page.goto(`${idp.url}${path}`);
       await noHorizontalScroll(page, path);
-      await shot(page, `13-admin-${path.split('/').slice(2).join('-').replace(/[0-9a-f]{24}/, 'person') || 'policy'}-390`);
+      await shot(page, `13-admin-${shotName(path)}-390`);
     }
   });
 
