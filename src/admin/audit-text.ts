@@ -20,6 +20,7 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'deadline.extended': 'Extended the deadline to set up two-step sign-in',
   'deadlines.extended': 'Extended the deadline of several people',
   'users.reminded': 'Reminded people to set up two-step sign-in',
+  'user.reminded': 'Reminded to set up two-step sign-in',
   'user.exempted': 'Exempted from two-step sign-in',
   'user.exemption-ended': 'Ended the exemption from two-step sign-in',
   'two-factor.reset': 'Reset two-step sign-in',

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { z } from 'zod';
 import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { currentPolicy } from '../auth/policy.ts';
+import { remindPeople } from '../auth/bulk-actions.ts';
 import { decodeAuditCursor } from '../domain/audit-query.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
@@ -66,13 +67,14 @@ export function personRoutes(deps: Deps) {
     };
     const exempt = Boolean(user.enforcement.exemptUntil && user.enforcement.exemptUntil > now);
     // Forms this page shows; an error about one it does not show (e.g. exempting yourself) goes on top.
-    const shown: Record<string, boolean> = { extend: !user.twoFactor.enabled, exempt: !user.twoFactor.enabled, 'end-exemption': exempt, reset: user.twoFactor.enabled && user.id !== me.id, unlock: isLocked(locks) };
+    const canRemind = policy.mandatory && user.active && !user.twoFactor.enabled && !exempt && user.id !== me.id;
+    const shown: Record<string, boolean> = { remind: canRemind, extend: !user.twoFactor.enabled, exempt: !user.twoFactor.enabled, 'end-exemption': exempt, reset: user.twoFactor.enabled && user.id !== me.id, unlock: isLocked(locks) };
     const error = failed && !shown[failed.form] ? failed.error : null;
     const first = history.entries[0];
     const last = history.entries.at(-1);
     await ctx.render('admin/person', {
       title: user.name, person: user, back: back ?? '/admin/users', here, notice, error,
-      failed, ...badgesFor(user, policy, now, locks), locked: isLocked(locks), isMe: user.id === me.id,
+      failed, ...badgesFor(user, policy, now, locks), locked: isLocked(locks), isMe: user.id === me.id, canRemind,
       createdAt: shownDate(user.createdAt), enabledAt: user.twoFactor.enabledAt ? shownDateTime(user.twoFactor.enabledAt) : null,
       codesLeft: user.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
       lastSignIn: user.lastSignInAt ? shownDateTime(user.lastSignInAt) : null,
@@ -122,6 +124,12 @@ export function personRoutes(deps: Deps) {
     exempt: act('exempt', async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${shownDate(until).text}.`; }),
     endExemption: act('end-exemption', async (ctx, admin, id) => { plain(ctx); await exemptUntil(deps, admin, id, null); return 'The exemption has ended.'; }),
     reset: act('reset', async (ctx, admin, id) => { plain(ctx); await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
+    remind: act('remind', async (ctx, admin, id) => {
+      plain(ctx);
+      const n = await remindPeople(deps, admin, { ids: [id] });
+      if (n === 0) throw new DomainError('nobody', 'No reminder sent: this person already has two-step sign-in, is exempt, or is you.', 400);
+      return 'Reminder sent.';
+    }),
     unlock: act('unlock', async (ctx, admin, id) => { plain(ctx); await unlockAccount(deps, admin, id); return 'Unlocked.'; }),
   };
 }

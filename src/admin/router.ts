@@ -24,6 +24,7 @@ export function adminRouter(deps: Deps, rp: RelyingParty): Router {
   router.post('/users/:id/exempt', ...post, r.exempt);
   router.post('/users/:id/end-exemption', ...post, r.endExemption);
   router.post('/users/:id/reset', ...post, r.reset);
+  router.post('/users/:id/remind', ...post, r.remind);
   router.post('/users/:id/unlock', ...post, r.unlock);
   router.get('/audit', r.showAudit);
   router.get('/audit.csv', r.exportAudit);

@@ -39,15 +39,20 @@ export async function remindPeople(deps: Deps, admin: User, target: BulkTarget):
   if (!policy.mandatory) throw new DomainError('not_mandatory', 'Two-step sign-in is optional: there is no deadline to remind people of.', 400);
   const now = deps.clock.now();
   let reminded = 0;
-  const remind = async (u: User) => {
+  const remind = async (u: User): Promise<boolean> => {
     const due = setupDueBy(u, policy);
-    if (!due || isExempt(u, now)) return;
+    if (!due || isExempt(u, now)) return false;
     await notifyUser(deps, u.id, 'deadline-approaching', { deadline: due.toISOString(), byAdmin: true });
     reminded++;
+    return true;
   };
-  if ('ids' in target) for (const u of await picked(deps, admin, target.ids)) await remind(u);
-  else for await (const batch of userBatches(deps.users, eligible(target.filter, admin))) for (const u of batch) await remind(u);
-  await audit(deps, admin.id, 'users.reminded', null, { people: reminded, ...('ids' in target ? {} : { filter: target.described }) });
+  if ('ids' in target) {
+    // People picked one by one: each reminder on their own history.
+    for (const u of await picked(deps, admin, target.ids)) if (await remind(u)) await audit(deps, admin.id, 'user.reminded', u.id);
+  } else {
+    for await (const batch of userBatches(deps.users, eligible(target.filter, admin))) for (const u of batch) await remind(u);
+    await audit(deps, admin.id, 'users.reminded', null, { people: reminded, filter: target.described });
+  }
   return reminded;
 }
 

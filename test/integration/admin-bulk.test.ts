@@ -74,8 +74,28 @@ describe('integration: bulk remind and extend on the Employees page', () => {
       expect(note, u.login).to.include({ kind: 'deadline-approaching' });
     }
     expect(await idp.deps.notifications.list(dee!.user.id, 5)).to.deep.equal([]);
+    const entries = (await idp.deps.audit.page({ action: 'user.reminded', actor: admin.user.id }, { limit: 5 })).entries;
+    expect(entries.map((e) => e.target).sort()).to.deep.equal([amy!.user.id, ben!.user.id].sort());
+  });
+
+  it('remind everyone matching a filter: one audit entry with the count and the filter; and one person from their page', async () => {
+    const confirm = await browser.post(`${idp.url}/admin/users/bulk`, { csrf, do: 'remind:matching', filter: 'not-enrolled', search: `amy-${n}` });
+    expect(h1(confirm)).to.equal('Remind 1 person?');
+    const { fields } = confirmFields(confirm);
+    const done = await browser.post(`${idp.url}/admin/users/bulk/confirm`, fields);
+    expect(notice(done)).to.equal('Reminded 1 person.');
     const [entry] = (await idp.deps.audit.page({ action: 'users.reminded', actor: admin.user.id }, { limit: 5 })).entries;
-    expect(entry!.details).to.include({ people: 2 });
+    expect(entry!.details).to.include({ people: 1, filter: `Not enrolled, login or name starting with “amy-${n}”` });
+
+    const ben = team[1]!;
+    const page = await browser.get(`${idp.url}/admin/users/${ben.user.id}`);
+    const res = await browser.post(`${idp.url}/admin/users/${ben.user.id}/remind`, { csrf: csrfOf(page) });
+    expect(notice(res)).to.equal('Reminder sent.');
+    expect(textOf(/id="person-history"[\s\S]*?<\/table>/.exec(res.html)![0])).to.contain('Reminded to set up two-step sign-in');
+    const dee = team[3]!;
+    const refused = await browser.post(`${idp.url}/admin/users/${dee.user.id}/remind`, { csrf: csrfOf(page) });
+    expect(refused.status).to.equal(400);
+    expect(flash(refused)).to.contain('No reminder sent');
   });
 
   it('extend everyone matching the filter and search: the confirmation counts them, one write sets every deadline (marked individual), audited once', async () => {
