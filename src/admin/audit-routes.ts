@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { AuditEntry } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -65,27 +65,34 @@ export function auditRoutes(deps: Deps) {
       });
     },
 
-    /** GET /admin/audit.csv: every entry the filters match, streamed a keyset page at a time. */
+    /**
+     * GET /admin/audit.csv: every entry the filters match, streamed a keyset page at a time. The first
+     * page is read before answering, so a store outage is the usual 503 page, not a cut-off file.
+     */
     exportAudit: async (ctx: Context) => {
       const q = parseAuditQuery(ctx.query);
       const { query } = await storeQuery(q);
+      const first = await deps.audit.page(query, { limit: CSV_BATCH });
       async function* rows() {
         yield ['time (UTC, ISO 8601)', 'who', 'action', 'what', 'whom', 'details'];
-        let after: AuditEntry | undefined;
+        let page = first;
         for (;;) {
-          const page = await deps.audit.page(query, { limit: CSV_BATCH, ...(after ? { after } : {}) });
           const who = await names(page.entries.flatMap((e) => [e.actor, e.target ?? '']));
           for (const e of page.entries) {
             yield [e.at.toISOString(), who.get(e.actor) ?? e.actor, e.action, auditActionText(e.action), e.target ? who.get(e.target) ?? e.target : '', auditDetails(e.details)].map(safeCsvCell);
           }
-          after = page.entries.at(-1);
+          const after: AuditEntry | undefined = page.entries.at(-1);
           if (!page.more || !after) return;
+          page = await deps.audit.page(query, { limit: CSV_BATCH, after });
         }
       }
       const day = deps.clock.now().toISOString().slice(0, 10);
       ctx.set('Content-Type', 'text/csv; charset=utf-8');
       ctx.set('Content-Disposition', `attachment; filename="audit-${day}.csv"`);
-      ctx.body = Readable.from(rows()).pipe(stringify({ bom: true, record_delimiter: 'windows' }));
+      const csv = stringify({ bom: true, record_delimiter: 'windows' });
+      // pipeline, not pipe: a store error later in the export ends the response instead of leaving it open.
+      pipeline(Readable.from(rows()), csv, () => {});
+      ctx.body = csv;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { changePolicy } from '../../src/auth/admin-actions.ts';
+import { StoreUnavailableError } from '../../src/domain/errors.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
 import { textOf, type Browser, type Page } from '../helpers/browser.ts';
@@ -121,6 +122,32 @@ describe('integration: audit log (words, filters, keyset pages, CSV)', () => {
     const only = parse(filtered.html, { bom: true }) as string[][];
     expect(only.length - 1).to.equal(60);
     expect(only.slice(1).every((r) => r[2] === 'user.unlocked' && r[4] === 'ada@example.com')).to.equal(true);
+  });
+
+  it('export and store outages: down at the start is the 503 page; down half way ends the download instead of leaving it open', async () => {
+    const audit = idp.deps.audit;
+    const original = audit.page.bind(audit);
+    let calls = 0;
+    let failFrom = 1;
+    audit.page = async (...args) => {
+      calls++;
+      if (calls >= failFrom) throw new StoreUnavailableError('MongoDB', new Error('socket timeout'));
+      return original(...args);
+    };
+    try {
+      const down = await browser.get(`${idp.url}/admin/audit.csv`);
+      expect(down.status).to.equal(503);
+      calls = 0;
+      failFrom = 2;
+      const cookie = [...browser.cookies()].map(([k, v]) => `${k}=${v}`).join('; ');
+      const res = await fetch(`${idp.url}/admin/audit.csv`, { headers: { cookie } });
+      expect(res.status).to.equal(200);
+      let cut: unknown = null;
+      try { await res.text(); } catch (err) { cut = err; }
+      expect(cut, 'the download is cut, not complete and not hanging').to.be.instanceOf(Error);
+    } finally {
+      audit.page = original;
+    }
   });
 
   it('only admins get the export', async () => {
