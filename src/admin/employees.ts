@@ -1,13 +1,14 @@
 import type { Context } from 'koa';
 import { currentPolicy } from '../auth/policy.ts';
-import { passwordKey, secondFactorKey } from '../auth/limits.ts';
 import { daysLeft, isExempt, setupDueBy } from '../domain/deadline.ts';
 import type { Policy, User } from '../domain/types.ts';
-import { searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
+import { matchesFilter, searchKey, statusFilter, type UserFilter } from '../domain/user-filter.ts';
+import { USER_SORTS } from '../domain/user-sort.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { UserPage } from '../ports/user-repository.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
-import { employeesLink, parseEmployeesQuery, STATUS_LABELS, type EmployeesQuery } from './employees-query.ts';
+import { employeesLink, parseEmployeesQuery, personLink, SORT_LABELS, STATUS_LABELS, STATUSES, type EmployeeStatus, type EmployeesQuery } from './employees-query.ts';
+import { isLocked, lockState, recentlyLockedIds, type LockState } from './locks.ts';
+import { plural, shownDate, shownDateTime, type ShownDate } from './words.ts';
 
 export const EMPLOYEES_PAGE_SIZE = 50;
 
@@ -24,9 +25,9 @@ function pageLinks(query: EmployeesQuery, page: UserPage): { previous: string | 
   };
 }
 
-const NOUNS: Record<UserStatus, string> = {
+const NOUNS: Record<EmployeeStatus, string> = {
   all: 'employees', enrolled: 'employees with two-step sign-in', 'not-enrolled': 'employees without two-step sign-in',
-  overdue: 'overdue employees', admins: 'administrators',
+  overdue: 'overdue employees', exempt: 'exempt employees', locked: 'locked-out employees', admins: 'administrators',
 };
 
 /** What an empty page says, e.g. "No overdue employees whose login or name starts with “ada”." */
@@ -35,45 +36,72 @@ function emptyText(query: EmployeesQuery, paged: boolean): string {
   return `No ${NOUNS[query.status]}${search}${paged ? ' on this page' : ''}.`;
 }
 
-/** GET /admin/users: one page of employees, searched and filtered by the store (never all of them). */
+export interface Badge { kind: string; text: string; title?: string }
+
+/** The state badges of a person, shared by the list and the person page. */
+export function badgesFor(u: User, policy: Policy, now: Date, locks: LockState): { badges: Badge[]; deadline: ShownDate | null; left: string | null; overdue: boolean } {
+  const due = !u.twoFactor.enabled ? setupDueBy(u, policy) : null;
+  const overdue = Boolean(due && due <= now);
+  const badges: Badge[] = [u.twoFactor.enabled ? { kind: 'on', text: 'Two-step sign-in on' } : { kind: 'off', text: 'Not set up' }];
+  if (overdue) badges.push({ kind: 'overdue', text: 'Overdue' });
+  if (isLocked(locks)) {
+    const until = [locks.codes, locks.passwords].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0]!;
+    badges.push({ kind: 'locked', text: 'Locked', title: `${locks.codes ? 'Too many wrong sign-in codes' : 'Too many wrong passwords'}; until ${shownDateTime(until).text}` });
+  }
+  if (isExempt(u, now) && u.enforcement.exemptUntil) badges.push({ kind: 'exempt', text: `Exempt until ${shownDate(u.enforcement.exemptUntil).text}` });
+  if (u.role === 'admin') badges.push({ kind: 'admin', text: 'Admin' });
+  if (!u.active) badges.push({ kind: 'inactive', text: 'Deactivated' });
+  const left = due && !overdue ? `${plural(daysLeft(due, now), 'day')} left` : null;
+  return { badges, deadline: due ? shownDate(due) : null, left, overdue };
+}
+
+/** GET /admin/users: one page of employees, searched, filtered and sorted by the store (never all of them). */
 export function employeesPage(deps: Deps) {
-  async function lockText(id: string, login: string, nowMs: number): Promise<string | null> {
-    const codes = await deps.limiter.lockedUntil(secondFactorKey(id), nowMs);
-    const passwords = await deps.limiter.lockedUntil(passwordKey(login), nowMs);
-    const parts = [codes ? `wrong codes, until ${formatDateTime(new Date(codes))}` : null, passwords ? `wrong passwords, until ${formatDateTime(new Date(passwords))}` : null];
-    return codes || passwords ? `locked (${parts.filter(Boolean).join('; ')})` : null;
+  async function row(u: User, policy: Policy, now: Date, me: string, here: string) {
+    const state = badgesFor(u, policy, now, await lockState(deps, u, now.getTime()));
+    return {
+      id: u.id, login: u.login, name: u.name, href: personLink(u.id, here), ...state,
+      lastSignIn: u.lastSignInAt ? shownDateTime(u.lastSignInAt) : null,
+      selectable: !u.twoFactor.enabled && u.active && u.id !== me,
+    };
   }
 
-  async function row(u: User, policy: Policy, now: Date) {
-    const deadline = !u.twoFactor.enabled ? setupDueBy(u, policy) : null;
-    return {
-      id: u.id, login: u.login, name: u.name, role: u.role, enabled: u.twoFactor.enabled,
-      deadline: deadline ? formatDate(deadline) : null, daysLeft: deadline ? daysLeft(deadline, now) : null,
-      overdue: Boolean(deadline && deadline <= now),
-      exempt: isExempt(u, now) && u.enforcement.exemptUntil ? formatDate(u.enforcement.exemptUntil) : null,
-      lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
-      codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
-      // Locked out of either step: too many wrong codes, or too many wrong passwords (this page's rows only).
-      locked: await lockText(u.id, u.login, now.getTime()),
-    };
+  /** Locked: the people recent lock-outs name, checked one by one (a handful; the limiter has no list). */
+  async function lockedPage(query: EmployeesQuery, now: Date): Promise<UserPage> {
+    const ids = await recentlyLockedIds(deps, now.getTime());
+    const search: UserFilter = query.search ? { search: searchKey(query.search) } : {};
+    const users = (await Promise.all(ids.map((id) => deps.users.findById(id)))).filter((u): u is User => u !== null && matchesFilter(u, search));
+    const locked = await Promise.all(users.map(async (u) => (isLocked(await lockState(deps, u, now.getTime())) ? u : null)));
+    return { users: locked.filter((u): u is User => u !== null).sort((a, b) => (a.login < b.login ? -1 : 1)), more: false };
   }
 
   return async function showUsers(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
     const query = parseEmployeesQuery(ctx.query);
     const policy = await currentPolicy(deps);
     const now = deps.clock.now();
-    const filter = statusFilter(query.status, policy, now);
-    const page: UserPage = filter
-      ? await deps.users.page({ ...filter, ...(query.search ? { search: searchKey(query.search) } : {}) }, {
-        limit: EMPLOYEES_PAGE_SIZE, ...(query.after !== undefined ? { after: query.after } : {}), ...(query.before !== undefined ? { before: query.before } : {}),
-      })
-      : { users: [], more: false };
-    const rows = await Promise.all(page.users.map((u) => row(u, policy, now)));
+    let page: UserPage;
+    if (query.status === 'locked') page = await lockedPage(query, now);
+    else {
+      const filter = statusFilter(query.status, policy, now);
+      page = filter
+        ? await deps.users.page({ ...filter, ...(query.search ? { search: searchKey(query.search) } : {}) }, {
+          limit: EMPLOYEES_PAGE_SIZE, sort: query.sort, ...(query.after !== undefined ? { after: query.after } : {}), ...(query.before !== undefined ? { before: query.before } : {}),
+        })
+        : { users: [], more: false };
+    }
+    const me = String(ctx.state.me?.id ?? '');
+    const here = employeesLink(query, { after: query.after, before: query.before });
+    const rows = await Promise.all(page.users.map((u) => row(u, policy, now, me, here)));
     await ctx.render('admin/users', {
-      title: 'Employees', rows, notice, error, search: query.search, status: query.status,
-      filters: USER_STATUSES.map((s) => ({ label: STATUS_LABELS[s], href: employeesLink({ search: query.search, status: s }), current: s === query.status })),
-      ...pageLinks(query, page), pageSize: EMPLOYEES_PAGE_SIZE, here: employeesLink(query, { after: query.after, before: query.before }),
+      title: 'Employees', rows, notice, error, search: query.search, status: query.status, sort: query.sort,
+      statusLabel: STATUS_LABELS[query.status], sortLabel: SORT_LABELS[query.sort],
+      filters: STATUSES.map((s) => ({ label: STATUS_LABELS[s], href: employeesLink({ search: query.search, status: s, sort: query.sort }), current: s === query.status })),
+      sorts: query.status === 'locked' ? [] : USER_SORTS.map((s) => ({ label: SORT_LABELS[s], href: employeesLink({ search: query.search, status: query.status, sort: s }), current: s === query.sort })),
+      ...(query.status === 'locked' ? { previous: null, next: null } : pageLinks(query, page)),
+      pageSize: EMPLOYEES_PAGE_SIZE, here,
       emptyText: emptyText(query, Boolean(query.after ?? query.before)),
+      canBulkMatching: query.status !== 'locked' && query.status !== 'enrolled',
+      mandatory: policy.mandatory,
     });
     ctx.status = status;
   };

@@ -1,60 +1,26 @@
-import { canMakeMandatory, mayUseTokens } from '../domain/mfa-policy.ts';
+import { mayUseTokens } from '../domain/mfa-policy.ts';
 import { DAY_MS } from '../domain/deadline.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
-import type { Policy, User } from '../domain/types.ts';
+import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { passwordKey, secondFactorKey, enrollmentKey } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import { invalidateSessions } from './sessions.ts';
 
-export interface PolicyChange {
-  mandatory: boolean;
-  graceDays: number;
-  sendCodeToNotifications: boolean;
-}
-
-/**
- * Change the 2FA policy. Only an admin who has 2FA may make it mandatory; switching it on gives
- * every user without 2FA a personal deadline of now + graceDays (users created later get
- * createdAt + graceDays). Switching it off clears nothing, it just stops enforcement.
- */
-export async function changePolicy(deps: Deps, admin: User, change: PolicyChange, via?: string): Promise<Policy> {
-  const before = await currentPolicy(deps);
-  const now = deps.clock.now();
-  const turningOn = change.mandatory && !before.mandatory;
-  if (turningOn) {
-    const allowed = canMakeMandatory(admin);
-    if (!allowed.ok) throw new DomainError('admin_needs_2fa', allowed.reason, 403);
-  }
-  // The deadlines first (one updateMany): if that write fails or times out, the policy is still as
-  // it was, and deadlines stored while it is optional count for nothing until it is turned on again.
-  let deadlinesSet = 0;
-  if (turningOn) deadlinesSet = await deps.users.setDeadlineForUnenrolled(new Date(now.getTime() + change.graceDays * DAY_MS));
-  const saved = await deps.policies.save({
-    ...change,
-    enforcedSince: turningOn ? now : before.enforcedSince,
-    updatedBy: admin.id,
-    updatedAt: now,
-  });
-  await audit(deps, admin.id, 'policy.changed', null, {
-    mandatoryBefore: before.mandatory, mandatory: change.mandatory, graceDays: change.graceDays,
-    sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet, ...origin(via),
-  });
-  return saved;
-}
+export { changePolicy, previewPolicyChange, type PolicyChange } from './policy-change.ts';
 
 function assertAdmin(admin: User): void {
   if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an administrator.`, 403);
 }
 
 /** Where an admin acted from: the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
-const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
+export const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
 
 /** Deadlines and exemptions are for weeks or months, not forever (the policy's own maximum). */
 const MAX_AHEAD_DAYS = 365;
 
-function assertDateInRange(deps: Deps, until: Date, what: string): void {
+export function assertDateInRange(deps: Deps, until: Date, what: string): void {
   const now = deps.clock.now().getTime();
   if (until.getTime() <= now) throw new DomainError('date_in_past', `${what} must be in the future.`, 400);
   const lastAllowedDay = Math.floor(now / DAY_MS) + MAX_AHEAD_DAYS; // dates are whole UTC days
@@ -81,7 +47,7 @@ export async function extendDeadline(deps: Deps, admin: User, userId: string, un
   if (admin.id === user.id) throw new DomainError('own_account', 'You cannot extend your own deadline. Ask another administrator.', 400);
   assertDateInRange(deps, until, 'The new deadline');
   await keepLapsedSessionsEnded(deps, user);
-  await deps.users.setEnforcement(user.id, { deadline: until });
+  await deps.users.setEnforcement(user.id, { deadline: until, deadlineSetBy: admin.id });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
 }
 
@@ -107,7 +73,7 @@ export async function resetTwoFactor(deps: Deps, admin: User, userId: string, vi
   await deps.users.disableTwoFactor(user.id);
   await invalidateSessions(deps, user.id); // a lost phone may be a stolen one, signed in
   const deadline = new Date(deps.clock.now().getTime() + policy.graceDays * DAY_MS);
-  await deps.users.setEnforcement(user.id, { deadline });
+  await deps.users.setEnforcement(user.id, { deadline, deadlineSetBy: admin.id });
   await deps.limiter.reset(secondFactorKey(user.id));
   await deps.limiter.reset(enrollmentKey(user.id));
   await audit(deps, admin.id, 'two-factor.reset', user.id, { newDeadline: deadline.toISOString(), ...origin(via) });

@@ -1,6 +1,7 @@
 import { sendDeadlineReminders } from '../auth/reminders.ts';
-import { changePolicy, exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
+import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../auth/admin-actions.ts';
 import { audit } from '../auth/notify.ts';
+import { applyPolicyChange } from '../auth/policy-change.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
 import { revokeApp } from '../auth/consents.ts';
@@ -66,16 +67,23 @@ export const commands: Record<string, Command> = {
   },
   'list-users': listUsers,
   'set-policy': {
-    summary: '--as ADMIN_EMAIL [--mandatory true|false] [--grace-days N] [--send-code true|false]',
-    options: { as: str, mandatory: str, 'grace-days': str, 'send-code': str },
+    summary: '--as ADMIN_EMAIL [--mandatory true|false] [--grace-days N] [--send-code true|false] [--deadlines keep|move] [--move-individual true|false]',
+    options: { as: str, mandatory: str, 'grace-days': str, 'send-code': str, deadlines: str, 'move-individual': str },
     async run(deps, v) {
       const admin = await adminByLogin(deps, need(v, 'as'));
       const before = await currentPolicy(deps);
       const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
       const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
       if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
-      const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) }, CLI_ACTOR);
+      // Existing deadlines stay unless asked (domain/policy-change.ts); individually set ones need their own flag.
+      if (v.deadlines !== undefined && v.deadlines !== 'keep' && v.deadlines !== 'move') throw new DomainError('bad_value', '--deadlines must be keep or move.');
+      const choice = { moveStandard: v.deadlines === 'move', moveIndividual: bool(v['move-individual'], false) };
+      const change = { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) };
+      const done = await applyPolicyChange(deps, admin, change, { via: CLI_ACTOR, choice });
+      const saved = done.policy;
       console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
+      const moved = done.deadlinesSet + done.individualMoved;
+      if (moved) console.log(`Deadlines set for ${moved} ${moved === 1 ? 'person' : 'people'}${done.individualMoved ? ` (${done.individualMoved} of them set individually before)` : ''}.`);
     },
   },
   'reset-2fa': {

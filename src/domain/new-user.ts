@@ -25,6 +25,7 @@ export function newUserRecord(input: NewUser, login: string): Omit<User, 'id'> {
     enforcement: {
       deadline: input.enforcement?.deadline ? new Date(input.enforcement.deadline.getTime()) : null,
       exemptUntil: input.enforcement?.exemptUntil ? new Date(input.enforcement.exemptUntil.getTime()) : null,
+      deadlineSetBy: input.enforcement?.deadlineSetBy ?? null,
     },
     lastSignInAt: null,
     sessionsValidFrom: null,

@@ -22,6 +22,11 @@ export interface Enforcement {
   deadline: Date | null;
   /** Admin exemption: enforcement does not deny sign-in before this time. */
   exemptUntil: Date | null;
+  /**
+   * Who set `deadline` for this person alone (an extension, a reset): a policy change never moves
+   * it without the admin choosing so (domain/policy-change.ts). Null or absent: the policy set it.
+   */
+  deadlineSetBy?: string | null;
 }
 
 export interface User {

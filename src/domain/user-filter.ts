@@ -2,7 +2,7 @@ import { DAY_MS } from './deadline.ts';
 import type { Policy, Role, User } from './types.ts';
 
 /** What the Employees page and `list-users` can show. */
-export const USER_STATUSES = ['all', 'enrolled', 'not-enrolled', 'overdue', 'admins'] as const;
+export const USER_STATUSES = ['all', 'enrolled', 'not-enrolled', 'overdue', 'exempt', 'admins'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];
 export const isUserStatus = (s: string): s is UserStatus => (USER_STATUSES as readonly string[]).includes(s);
 
@@ -38,6 +38,14 @@ export interface UserFilter {
   exceptId?: string;
   /** Only users whose set time to enable 2FA is over. */
   overdue?: OverdueCriteria;
+  /** true: a deadline is stored; false: none is (it is counted from the policy). */
+  deadlineStored?: boolean;
+  /** true: the stored deadline was set for this person alone (Enforcement.deadlineSetBy); false: by the policy, or none. */
+  deadlineSetIndividually?: boolean;
+  /** Only users with a stored deadline at or before this moment. */
+  deadlineAtOrBefore?: Date;
+  /** Only users exempt beyond this moment. */
+  exempt?: { after: Date };
 }
 
 /** Names and searches compare lower-cased (the stores keep a lower-cased copy of each name). */
@@ -64,6 +72,7 @@ export function statusFilter(status: UserStatus, policy: Policy, now: Date): Use
     case 'enrolled': return { enrolled: true };
     case 'not-enrolled': return { enrolled: false };
     case 'admins': return { role: 'admin' };
+    case 'exempt': return { exempt: { after: now } };
     case 'overdue': {
       const overdue = overdueCriteria(policy, now);
       return overdue ? { enrolled: false, overdue } : null;
@@ -92,6 +101,11 @@ export function matchesFilter(user: User, f: UserFilter): boolean {
   if (f.active !== undefined && user.active !== f.active) return false;
   if (f.enrolled !== undefined && user.twoFactor.enabled !== f.enrolled) return false;
   if (f.exceptId !== undefined && user.id === f.exceptId) return false;
+  const e = user.enforcement;
+  if (f.deadlineStored !== undefined && (e.deadline !== null) !== f.deadlineStored) return false;
+  if (f.deadlineSetIndividually !== undefined && Boolean(e.deadline && e.deadlineSetBy) !== f.deadlineSetIndividually) return false;
+  if (f.deadlineAtOrBefore !== undefined && !(e.deadline && e.deadline <= f.deadlineAtOrBefore)) return false;
+  if (f.exempt !== undefined && !(e.exemptUntil && e.exemptUntil > f.exempt.after)) return false;
   return f.overdue === undefined || isOverdue(user, f.overdue);
 }
 

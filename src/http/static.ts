@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Context, Next } from 'koa';
 
-const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8' };
+const ASSETS: Record<string, string> = { 'app.css': 'text/css; charset=utf-8', 'app.js': 'text/javascript; charset=utf-8', 'admin.css': 'text/css; charset=utf-8' };
 
-/** The two self-hosted assets (no CDN: works under a strict CSP and offline). */
+/** The self-hosted assets (no CDN: works under a strict CSP and offline). */
 export function staticAssets(viewsDir: string) {
   const files = new Map(Object.entries(ASSETS).map(([name, type]) => [`/static/${name}`, { type, body: readFileSync(`${viewsDir}/static/${name}`) }]));
   return async (ctx: Context, next: Next) => {

@@ -1,10 +1,11 @@
 import type { Enforcement, NewUser, User } from '../domain/types.ts';
 import type { UserFilter } from '../domain/user-filter.ts';
+import type { UserSort } from '../domain/user-sort.ts';
 
 /** A user's TOTP secret and pending (not yet confirmed) secret, as stored: encrypted. */
 export interface SealedSecrets { secret: string | null; pendingSecret: string | null }
 
-/** Keyset paging in login order (logins are unique): the first page, the one after a login, or the one before. */
+/** Keyset paging in login order or another (ties by login; logins are unique): the first page, the one after a login, or the one before. */
 export interface PageRequest {
   /** 1 to MAX_PAGE_SIZE. */
   limit: number;
@@ -12,10 +13,15 @@ export interface PageRequest {
   after?: string;
   /** Logins before this one (Previous); not together with `after`. */
   before?: string;
+  /**
+   * The order (domain/user-sort.ts); login when absent. With another order the cursors are still
+   * logins: the page continues from where that user stands in the order now.
+   */
+  sort?: UserSort;
 }
 
 export interface UserPage {
-  /** At most `limit` users, in login order. */
+  /** At most `limit` users, in the order asked. */
   users: User[];
   /** More users match beyond these in the direction asked: after the last (or, with `before`, before the first). */
   more: boolean;
@@ -71,7 +77,14 @@ export interface UserRepository {
    */
   replaceSealedSecrets(id: string, expected: SealedSecrets, next: SealedSecrets): Promise<boolean>;
 
+  /** Change a user's enforcement fields; a `deadline` without `deadlineSetBy` clears deadlineSetBy (set by the policy). */
   setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void>;
-  /** Give every user without 2FA the same deadline; returns how many were changed. */
-  setDeadlineForUnenrolled(deadline: Date): Promise<number>;
+  /**
+   * Give every user the filter matches the same deadline, in one write (no per-user round trips):
+   * `setBy` an admin's id marks it as set for them individually, null as set by the policy.
+   * Returns how many users matched.
+   */
+  setDeadlines(filter: UserFilter, deadline: Date, setBy: string | null): Promise<number>;
+  /** invalidateSessions for every user the filter matches, in one write; returns how many matched. */
+  invalidateSessionsWhere(filter: UserFilter, at: Date): Promise<number>;
 }

@@ -4,6 +4,7 @@ import { DAY_MS, setupDueBy } from '../../src/domain/deadline.ts';
 import type { NewUser, Policy, User } from '../../src/domain/types.ts';
 import { activeAdminsExcept, adminsWithTwoFactorExcept, searchKey, statusFilter, type UserFilter } from '../../src/domain/user-filter.ts';
 import type { UserRepository } from '../../src/ports/user-repository.ts';
+import { comparePositions, positionOf } from '../../src/domain/user-sort.ts';
 import { describeEachImplementation } from './store-implementations.ts';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');
@@ -188,4 +189,44 @@ describeEachImplementation('UserRepository queries', (stores) => {
       expect(sizes.every((s) => s <= 4)).to.equal(true);
     });
   });
+
+  describe('page: other orders (name, deadline, last sign-in), keyset by login', () => {
+    /** 13 users: names with ties and case, deadlines and sign-ins with ties and gaps (none stored). */
+    async function seed(users: UserRepository): Promise<User[]> {
+      const names = ['bea', 'Ann', 'carl', 'ann', 'Dora', 'bea', 'eve', 'Ann', 'finn', 'gus', 'hal', 'ivy', 'bea'];
+      for (let i = 0; i < names.length; i++) {
+        const deadline = i % 4 === 0 ? null : days((i * 7) % 5);
+        const u = await users.create(newUser(`s${String(i).padStart(2, '0')}@x.example`, { name: names[i]!, enforcement: { deadline } }));
+        if (i % 3 !== 0) await users.recordSignIn(u.id, days(-((i * 5) % 4)));
+      }
+      return (await users.page({}, { limit: 100 })).users;
+    }
+
+    for (const sort of ['name', 'deadline', 'lastSignIn'] as const) {
+      it(`${sort}: pages of 3 forwards, then backwards from the end, give the domain's order (comparePositions)`, async () => {
+        const { users } = stores();
+        const everyone = await seed(users);
+        const expected = [...everyone].sort((a, b) => comparePositions(positionOf(a, sort), positionOf(b, sort), sort)).map((u) => u.login);
+        const forwards: string[] = [];
+        let page = await users.page({}, { limit: 3, sort });
+        forwards.push(...logins(page.users));
+        while (page.more) {
+          page = await users.page({}, { limit: 3, sort, after: page.users.at(-1)!.login });
+          forwards.push(...logins(page.users));
+        }
+        expect(forwards).to.deep.equal(expected);
+        const backwards: string[] = [];
+        page = await users.page({}, { limit: 3, sort, before: expected.at(-1)! });
+        backwards.unshift(...logins(page.users));
+        while (page.more) {
+          page = await users.page({}, { limit: 3, sort, before: page.users[0]!.login });
+          backwards.unshift(...logins(page.users));
+        }
+        expect(backwards).to.deep.equal(expected.slice(0, -1));
+        const filtered = await users.page({ search: 'b' }, { limit: 10, sort });
+        expect(logins(filtered.users)).to.deep.equal(expected.filter((l) => everyone.find((u) => u.login === l)!.name === 'bea'));
+      });
+    }
+  });
 });
+

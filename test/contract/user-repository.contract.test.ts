@@ -55,7 +55,7 @@ describeEachImplementation('UserRepository', (stores) => {
         pendingSince: null,
         recoveryCodes: [],
       });
-      expect(user.enforcement).to.deep.equal({ deadline: null, exemptUntil: null });
+      expect(user.enforcement).to.deep.equal({ deadline: null, exemptUntil: null, deadlineSetBy: null });
       expect(user.lastSignInAt).to.equal(null);
       expect(user.sessionsValidFrom).to.equal(null);
     });
@@ -63,8 +63,8 @@ describeEachImplementation('UserRepository', (stores) => {
     it('fills a partial enforcement with nulls', async () => {
       const { users } = stores();
       const user = await users.create(newUser('bob', { enforcement: { deadline: T2 } }));
-      expect(user.enforcement).to.deep.equal({ deadline: T2, exemptUntil: null });
-      expect((await reload(users, user.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: null });
+      expect(user.enforcement).to.deep.equal({ deadline: T2, exemptUntil: null, deadlineSetBy: null });
+      expect((await reload(users, user.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: null, deadlineSetBy: null });
     });
 
     it('finds by id and by login case-insensitively', async () => {
@@ -193,7 +193,7 @@ describeEachImplementation('UserRepository', (stores) => {
           { hash: 'c2', usedAt: null },
         ],
       });
-      expect(after.enforcement).to.deep.equal({ deadline: T2, exemptUntil: T1 });
+      expect(after.enforcement).to.deep.equal({ deadline: T2, exemptUntil: T1, deadlineSetBy: null });
     });
 
     it('confirm is a compare-and-set: a stale expected secret returns false and changes nothing', async () => {
@@ -372,20 +372,24 @@ describeEachImplementation('UserRepository', (stores) => {
   });
 
   describe('enforcement', () => {
-    it('setEnforcement patches only the given fields', async () => {
+    it('setEnforcement patches only the given fields; a deadline keeps who set it individually, else the policy did', async () => {
       const { users } = stores();
       const u = await users.create(newUser('sam', { enforcement: { deadline: T1, exemptUntil: T2 } }));
       await users.setEnforcement(u.id, { exemptUntil: null });
-      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: null });
-      await users.setEnforcement(u.id, { deadline: T2 });
-      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: null });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: null, deadlineSetBy: null });
+      await users.setEnforcement(u.id, { deadline: T2, deadlineSetBy: 'admin-1' });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: null, deadlineSetBy: 'admin-1' });
+      await users.setEnforcement(u.id, { exemptUntil: T1 });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: T1, deadlineSetBy: 'admin-1' });
+      await users.setEnforcement(u.id, { deadline: T1 });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: T1, deadlineSetBy: null });
       await users.setEnforcement(u.id, { exemptUntil: T1, deadline: null });
-      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: null, exemptUntil: T1 });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: null, exemptUntil: T1, deadlineSetBy: null });
       await users.setEnforcement(u.id, {});
-      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: null, exemptUntil: T1 });
+      expect((await reload(users, u.id)).enforcement).to.deep.equal({ deadline: null, exemptUntil: T1, deadlineSetBy: null });
     });
 
-    it('setDeadlineForUnenrolled sets the deadline of active users without 2FA and returns the count', async () => {
+    it('setDeadlines sets one deadline on every user the filter matches, in one call, and returns the count', async () => {
       const { users } = stores();
       const enrolled = await users.create(newUser('tia', { enforcement: { deadline: T0 } }));
       await enrol(users, enrolled.id);
@@ -394,19 +398,51 @@ describeEachImplementation('UserRepository', (stores) => {
       const inactive = await users.create(newUser('vic'));
       await users.setActive(inactive.id, false);
       const plain = await users.create(newUser('wes', { enforcement: { exemptUntil: T1 } }));
+      const extended = await users.create(newUser('xia', { enforcement: { deadline: T1, deadlineSetBy: 'admin-1' } }));
 
-      expect(await users.setDeadlineForUnenrolled(T2)).to.equal(2);
+      expect(await users.setDeadlines({ active: true, enrolled: false, deadlineSetIndividually: false }, T2, null)).to.equal(2);
       expect((await reload(users, enrolled.id)).enforcement.deadline).to.deep.equal(T0);
       expect((await reload(users, pendingOnly.id)).enforcement.deadline).to.deep.equal(T2);
       expect((await reload(users, inactive.id)).enforcement.deadline).to.equal(null);
-      expect((await reload(users, plain.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: T1 });
+      expect((await reload(users, plain.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: T1, deadlineSetBy: null });
+      expect((await reload(users, extended.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: null, deadlineSetBy: 'admin-1' });
+
+      expect(await users.setDeadlines({ active: true, enrolled: false, deadlineSetIndividually: true }, T2, 'admin-2')).to.equal(1);
+      expect((await reload(users, extended.id)).enforcement).to.deep.equal({ deadline: T2, exemptUntil: null, deadlineSetBy: 'admin-2' });
+      expect(await users.setDeadlines({ enrolled: false, search: 'u' }, T1, 'admin-3')).to.equal(1);
+      expect((await reload(users, pendingOnly.id)).enforcement).to.deep.equal({ deadline: T1, exemptUntil: null, deadlineSetBy: 'admin-3' });
     });
 
-    it('setDeadlineForUnenrolled returns 0 when everyone is enrolled', async () => {
+    it('invalidateSessionsWhere stamps sessionsValidFrom on every user the filter matches, in one call', async () => {
+      const { users } = stores();
+      const a = await users.create(newUser('ia', { enforcement: { deadline: T0 } }));
+      const b = await users.create(newUser('ib', { enforcement: { deadline: T2 } }));
+      expect(await users.invalidateSessionsWhere({ deadlineAtOrBefore: T1 }, T2)).to.equal(1);
+      expect((await reload(users, a.id)).sessionsValidFrom).to.deep.equal(T2);
+      expect((await reload(users, b.id)).sessionsValidFrom).to.equal(null);
+    });
+
+    it('setDeadlines returns 0 when nobody matches', async () => {
       const { users } = stores();
       const u = await users.create(newUser('xan'));
       await enrol(users, u.id);
-      expect(await users.setDeadlineForUnenrolled(T2)).to.equal(0);
+      expect(await users.setDeadlines({ enrolled: false }, T2, null)).to.equal(0);
+    });
+
+    it('filters on deadlines: stored or not, set individually or by the policy, passed by a moment, exempt beyond one', async () => {
+      const { users } = stores();
+      await users.create(newUser('a1'));
+      await users.create(newUser('a2', { enforcement: { deadline: T0 } }));
+      await users.create(newUser('a3', { enforcement: { deadline: T0, deadlineSetBy: 'x' } }));
+      await users.create(newUser('a4', { enforcement: { deadline: T2, deadlineSetBy: 'x', exemptUntil: T2 } }));
+      const logins = async (f: Parameters<UserRepository['count']>[0]) => (await users.page(f ?? {}, { limit: 10 })).users.map((u) => u.login);
+      expect(await logins({ deadlineStored: false })).to.deep.equal(['a1']);
+      expect(await logins({ deadlineStored: true })).to.deep.equal(['a2', 'a3', 'a4']);
+      expect(await logins({ deadlineSetIndividually: true })).to.deep.equal(['a3', 'a4']);
+      expect(await logins({ deadlineSetIndividually: false })).to.deep.equal(['a1', 'a2']);
+      expect(await logins({ deadlineSetIndividually: true, deadlineAtOrBefore: T1 })).to.deep.equal(['a3']);
+      expect(await logins({ exempt: { after: T1 } })).to.deep.equal(['a4']);
+      expect(await users.count({ deadlineSetIndividually: true, deadlineAtOrBefore: T1 })).to.equal(1);
     });
   });
 

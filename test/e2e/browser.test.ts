@@ -225,8 +225,12 @@ describe('e2e: real browser (Chromium)', function () {
     await shot(page, '11-admin-settings');
 
     await page.locator('#graceDays').fill('30');
-    // Saving posts to /admin/policy and redirects back to /admin (a reload does not post again).
-    const [saved] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/admin' && r.request().method() === 'GET'), page.getByRole('button', { name: 'Save' }).click()]);
+    // Review shows what the change does (nothing saved yet); saving posts to /admin/policy and
+    // redirects back to /admin (a reload does not post again).
+    await Promise.all([page.waitForURL((url) => url.pathname === '/admin/policy/preview'), page.getByRole('button', { name: 'Review change' }).click()]);
+    expect(await page.locator('#effect-set-time').innerText()).to.contain('to 30 days');
+    await shot(page, '11b-admin-policy-preview');
+    const [saved] = await Promise.all([page.waitForResponse((r) => new URL(r.url()).pathname === '/admin' && r.request().method() === 'GET'), page.getByRole('button', { name: 'Save the change' }).click()]);
     expect(saved.status()).to.equal(200);
     await page.waitForLoadState('load');
     const text = await page.locator('main').innerText();
@@ -236,12 +240,19 @@ describe('e2e: real browser (Chromium)', function () {
     await shot(page, '12-admin-settings-saved');
     expect((await currentPolicy(idp.deps)).graceDays).to.equal(30);
 
-    // The admin tables scroll inside their own region on a phone; the page itself does not.
+    const someone = (await idp.deps.users.findByLogin('new.employee@example.com'))!;
+    const adminPages = ['/admin', '/admin/users', `/admin/users/${someone.id}`, '/admin/audit'];
+    const shotName = (p: string) => p.split('/').slice(2).join('-').replace(/[0-9a-f]{24}/, 'person') || 'policy';
+    for (const path of adminPages) {
+      await page.goto(`${idp.url}${path}`);
+      await shot(page, `13-admin-${shotName(path)}-1280`);
+    }
+    // The admin pages fit a phone (tables become cards); the page itself does not scroll sideways.
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/admin/users', '/admin/audit']) {
+    for (const path of adminPages) {
       await page.goto(`${idp.url}${path}`);
       await noHorizontalScroll(page, path);
-      await shot(page, `13-admin-${path.split('/').pop()}-390`);
+      await shot(page, `13-admin-${shotName(path)}-390`);
     }
   });
 

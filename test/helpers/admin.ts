@@ -35,9 +35,20 @@ export function userRow(page: Page, login: string): string | null {
   return m ? textOf(m[1]!).trim() : null;
 }
 
-/** Table cells of a users-table row (Person, 2FA, Deadline, Days left, Last sign-in, Codes left, Actions). */
-export function userCells(page: Page, login: string): string[] | null {
+/** The cells of an Employees row by column: Person, Status (badges), Deadline, Last sign-in. */
+export interface EmployeeCells { person: string; status: string; deadline: string; lastSignIn: string; selectable: boolean }
+export function userCells(page: Page, login: string): EmployeeCells | null {
   const m = new RegExp(`<tr data-login="${login.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">([\\s\\S]*?)</tr>`).exec(page.html);
   if (!m) return null;
-  return [...m[1]!.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => textOf(c[1]!).trim());
+  const cell = (label: string) => textOf(new RegExp(`<td data-label="${label}">([\\s\\S]*?)</td>`).exec(m[1]!)?.[1] ?? '').replace(/\s+/g, ' ').trim();
+  return { person: cell('Person'), status: cell('Status'), deadline: cell('Deadline'), lastSignIn: cell('Last sign-in'), selectable: /name="ids"/.test(m[1]!) };
 }
+
+/** A person page's facts (the <dl>), as "Label: value" lines joined by " | ". */
+export function personFacts(page: Page): string {
+  const dl = /<dl class="facts" id="facts">([\s\S]*?)<\/dl>/.exec(page.html)?.[1] ?? '';
+  return [...dl.matchAll(/<dt>([\s\S]*?)<\/dt><dd[^>]*>([\s\S]*?)<\/dd>/g)].map((m) => `${textOf(m[1]!).trim()}: ${textOf(m[2]!).replace(/\s+/g, ' ').trim()}`).join(' | ');
+}
+
+/** A person page's state badges, as text. */
+export const personBadges = (page: Page): string[] => [...(/id="person-badges">([\s\S]*?)<\/p>/.exec(page.html)?.[1] ?? '').matchAll(/<span class="badge [^"]*"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]!);

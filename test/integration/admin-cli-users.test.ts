@@ -66,7 +66,7 @@ describe('integration: admin CLI list-users (paged, searched, filtered by the st
       expect(res.error, JSON.stringify(values)).to.be.instanceOf(DomainError);
       expect(res.error!.message).to.equal(message);
     };
-    await refused({ status: 'everyone' }, '--status must be one of all, enrolled, not-enrolled, overdue, admins.');
+    await refused({ status: 'everyone' }, '--status must be one of all, enrolled, not-enrolled, overdue, exempt, admins.');
     await refused({ status: 'admins', 'not-enrolled': true }, 'Give --status or --not-enrolled, not both.');
     for (const limit of ['0', '1001', 'abc', '-5', '2.5']) await refused({ limit }, '--limit must be a whole number from 1 to 1000.');
     await refused({ search: 'x'.repeat(101) }, '--search can be at most 100 characters.');

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { commands, usage } from '../../src/cli/commands.ts';
-import { changePolicy } from '../../src/auth/admin-actions.ts';
+import { changePolicy, extendDeadline } from '../../src/auth/admin-actions.ts';
 import { secondFactorKey, secondFactorRule } from '../../src/auth/limits.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { DomainError } from '../../src/domain/errors.ts';
@@ -112,7 +112,8 @@ describe('integration: admin CLI (commands in-process)', () => {
 
     const ok = await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': '7', 'send-code': 'true' });
     expect(ok.error).to.equal(null);
-    expect(ok.out).to.equal('Policy: mandatory=true graceDays=7 sendCodeToNotifications=true');
+    expect(ok.out.split('\n')[0]).to.equal('Policy: mandatory=true graceDays=7 sendCodeToNotifications=true');
+    expect(ok.out).to.match(/\nDeadlines set for \d+ (person|people)\.$/);
     expect(await policy()).to.include({ mandatory: true, graceDays: 7, sendCodeToNotifications: true, updatedBy: admin.user.id });
     expect((await idp.deps.users.findById(emp.user.id))!.enforcement.deadline!.getTime()).to.equal(START + 7 * DAY_MS);
     const entry = (await idp.deps.audit.list(0, 5)).find((e) => e.action === 'policy.changed')!;
@@ -121,6 +122,21 @@ describe('integration: admin CLI (commands in-process)', () => {
     // Options left out keep their current values.
     const partial = await cli(idp, 'set-policy', { as: admin.login, 'send-code': 'false' });
     expect(partial.out).to.equal('Policy: mandatory=true graceDays=7 sendCodeToNotifications=false');
+
+    // A new set time moves existing deadlines only when asked; individual ones only with their own flag.
+    const other = (await createUser(idp.deps, { role: 'admin', enrolled: true })).user;
+    const extended = await createUser(idp.deps);
+    await extendDeadline(idp.deps, other, extended.user.id, new Date(START + 30 * DAY_MS));
+    expect((await cli(idp, 'set-policy', { as: admin.login, 'grace-days': '3' })).out).to.equal('Policy: mandatory=true graceDays=3 sendCodeToNotifications=false');
+    expect((await idp.deps.users.findById(emp.user.id))!.enforcement.deadline!.getTime()).to.equal(START + 7 * DAY_MS);
+    expectRefused(await cli(idp, 'set-policy', { as: admin.login, 'grace-days': '2', deadlines: 'sideways' }), '--deadlines must be keep or move.');
+    const moved = await cli(idp, 'set-policy', { as: admin.login, 'grace-days': '2', deadlines: 'move' });
+    expect(moved.out).to.match(/\nDeadlines set for \d+ (person|people)\.$/);
+    expect((await idp.deps.users.findById(emp.user.id))!.enforcement.deadline!.getTime()).to.equal(START + 2 * DAY_MS);
+    expect((await idp.deps.users.findById(extended.user.id))!.enforcement.deadline!.getTime()).to.equal(START + 30 * DAY_MS);
+    const all = await cli(idp, 'set-policy', { as: admin.login, 'grace-days': '4', deadlines: 'move', 'move-individual': 'true' });
+    expect(all.out).to.match(/\(1 of them set individually before\)\.$/);
+    expect((await idp.deps.users.findById(extended.user.id))!.enforcement).to.deep.include({ deadline: new Date(START + 4 * DAY_MS), deadlineSetBy: null });
   });
 
   it('extend-deadline and exempt: set the dates (end of that day, UTC), audited; bad or past dates refused', async () => {

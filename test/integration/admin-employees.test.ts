@@ -59,7 +59,8 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     const first = await get(link(back, 'prev')!);
     expect(rowLogins(first)).to.deep.equal(all.slice(0, 50));
     expect(link(first, 'prev')).to.equal(null);
-    expect(userCells(p1, 'e000@corp.example')![0]).to.equal('Person 000 e000@corp.example · admin');
+    expect(userCells(p1, 'e000@corp.example')!.person).to.equal('Person 000 e000@corp.example');
+    expect(userCells(p1, 'e000@corp.example')!.status).to.equal('Two-step sign-in on Admin');
   });
 
   it('only the rows on the page are checked for locks (two limiter look-ups a row)', async () => {
@@ -111,7 +112,7 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
       expect(rowLogins(await get('/admin/users?filter=admins'))).to.deep.equal(['boss@corp.example', ...logins((i) => i % 40 === 0)]);
       const overdue = await get('/admin/users?filter=overdue');
       expect(rowLogins(overdue)).to.deep.equal(logins((i) => i % 3 === 1 && i % 10 !== 1));
-      expect(userCells(overdue, 'e004@corp.example')![3]).to.equal('overdue');
+      expect(userCells(overdue, 'e004@corp.example')!.status).to.equal('Not set up Overdue');
       const notEnrolled = await get('/admin/users?filter=not-enrolled');
       expect(rowLogins(notEnrolled)).to.deep.equal(logins((i) => i % 3 !== 0).slice(0, 50));
       expect(link(notEnrolled, 'next')).to.match(/^\/admin\/users\?filter=not-enrolled&after=/);
@@ -124,26 +125,72 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     expect(empty(optional)).to.equal('No overdue employees.');
   });
 
-  it('an action taken on a searched page comes back to that page; the way back can only be an Employees page', async () => {
+  it('a person opened from a searched page leads back to that page, also after an action; the way back can only be an Employees page', async () => {
     const page = await get('/admin/users?search=person+11&filter=not-enrolled');
     expect(rowLogins(page)).to.deep.equal(['e110@corp.example', 'e112@corp.example', 'e113@corp.example', 'e115@corp.example', 'e116@corp.example', 'e118@corp.example', 'e119@corp.example']);
     const target = (await idp.deps.users.findByLogin('e112@corp.example'))!;
-    const back = decode(/name="back" value="([^"]*)"/.exec(page.html)![1]!);
-    expect(back).to.equal('/admin/users?search=person+11&filter=not-enrolled');
-    const done = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-01', back });
-    expect(done.url).to.equal(`${idp.url}${back}`);
+    const back = '/admin/users?search=person+11&filter=not-enrolled';
+    const href = decode(new RegExp(`href="(/admin/users/${target.id}[^"]*)"`).exec(page.html)![1]!);
+    expect(href).to.equal(`/admin/users/${target.id}?back=${encodeURIComponent(back)}`);
+    const person = await get(href);
+    expect(decode(/name="back" value="([^"]*)"/.exec(person.html)![1]!)).to.equal(back);
+    const done = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(person), until: '2026-07-01', back });
+    expect(done.url).to.equal(`${idp.url}${href}`);
     expect(textOf(done.html)).to.contain('Deadline extended to 1 July 2026.');
+    expect(done.html).to.contain(`<a href="${back.replace(/&/g, '&amp;')}">← Employees</a>`);
     for (const evil of ['https://evil.example/admin/users', '//evil.example/admin/users', '/admin/usersX', '/admin/users?filter=bogus', '/admin/audit', 'x'.repeat(2000)]) {
-      const res = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-02', back: evil });
-      expect(res.url, evil).to.equal(`${idp.url}/admin/users`);
+      const res = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(person), until: '2026-07-02', back: evil });
+      expect(res.url, evil).to.equal(`${idp.url}/admin/users/${target.id}`);
+      expect(res.html, evil).to.contain('<a href="/admin/users">← Employees</a>');
+      expect((await get(`/admin/users/${target.id}?back=${encodeURIComponent(evil)}`)).html, evil).to.contain('<a href="/admin/users">← Employees</a>');
     }
+  });
+
+  it('sorts on the server by name, deadline or last sign-in (keyset pages keep the order); the active sort and filter are marked and kept in links', async () => {
+    for (const [i, login] of ['e005@corp.example', 'e010@corp.example', 'e002@corp.example'].entries()) {
+      await idp.deps.users.recordSignIn((await idp.deps.users.findByLogin(login))!.id, new Date(START - i * 3600_000));
+    }
+    const recent = await get('/admin/users?sort=lastSignIn');
+    expect(rowLogins(recent).slice(0, 4)).to.deep.equal(['boss@corp.example', 'e005@corp.example', 'e010@corp.example', 'e002@corp.example']); // boss signed in for this test
+    expect(recent.html).to.match(/<a href="\/admin\/users\?sort=lastSignIn" aria-current="true">Last sign-in<\/a>/);
+    expect(recent.html).to.contain('href="/admin/users?filter=overdue&amp;sort=lastSignIn"');
+    expect(link(recent, 'next')).to.match(/^\/admin\/users\?sort=lastSignIn&after=/);
+
+    const byName: string[] = [];
+    let page = await get('/admin/users?sort=name');
+    byName.push(...rowLogins(page));
+    while (link(page, 'next')) { page = await get(link(page, 'next')!); byName.push(...rowLogins(page)); }
+    const expected = ['boss@corp.example', ...people().map((u) => u.login)]
+      .map((login) => ({ login, name: login === 'boss@corp.example' ? 'test user' : people().find((u) => u.login === login)!.name.toLowerCase() }))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.login < b.login ? -1 : 1)).map((u) => u.login);
+    expect(byName).to.deep.equal(expected);
+    const back = await get(link(page, 'prev')!);
+    expect(rowLogins(back)).to.deep.equal(expected.slice(50, 100));
+
+    const searched = await get('/admin/users?search=person+01&sort=name&filter=not-enrolled');
+    expect(searched.html).to.contain('<input type="hidden" name="sort" value="name">');
+    expect(searched.html).to.contain('Showing: <strong>Not enrolled</strong> whose login or name starts with “person 01”, by name.');
+  });
+
+  it('the admin pages use their own stylesheet: compact navigation, narrow number and date fields, large tick boxes, cards below 600 px', async () => {
+    const page = await get('/admin/users');
+    expect(page.html).to.contain('<link rel="stylesheet" href="/static/admin.css">');
+    expect(page.html).to.contain('<nav class="admin-nav" aria-label="Admin">').and.not.contain('Settings ›');
+    expect(page.html).to.contain('<table id="users" class="cards">');
+    const css = await fetch(`${idp.url}/static/admin.css`);
+    expect(css.status).to.equal(200);
+    const text = await css.text();
+    expect(text).to.match(/@media \(max-width:600px\)[\s\S]*table\.cards/);
+    expect(text).to.match(/input\.days \{ width:7em; \}/);
+    expect(text).to.match(/min-height:44px/);
   });
 
   it('bad query strings get a 400 page that says why; unknown parameters are ignored; never a 500', async () => {
     const cases: Array<[string, string]> = [
       [`search=${'a'.repeat(101)}`, 'Search with at most 100 characters: the start of a login or a name.'],
       ['search=%00', 'Search with letters, digits and punctuation only.'],
-      ['filter=everyone', 'There is no such filter. Show one of: Everyone, Enrolled, Not enrolled, Overdue, Administrators.'],
+      ['filter=everyone', 'There is no such filter. Show one of: Everyone, Enrolled, Not enrolled, Overdue, Exempt, Locked, Administrators.'],
+      ['sort=shoe-size', 'There is no such order. Sort by one of: Login, Name, Deadline, Last sign-in.'],
       ['filter=overdue&filter=admins', 'This address gives “filter” more than once. Search again from the Employees page.'],
       ['search=a&search=b', 'This address gives “search” more than once. Search again from the Employees page.'],
       ['after=', 'This page link is not valid. Go back to the first page of Employees.'],

@@ -57,7 +57,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
   it('when giving everyone their deadline fails (store down, write timed out), the policy stays optional and nothing is audited', async () => {
     const audits = await idp.deps.audit.count();
     const failing = { ...idp.deps, users: Object.assign(Object.create(idp.deps.users), {
-      setDeadlineForUnenrolled: () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('socket timeout'))),
+      setDeadlines: () => Promise.reject(new StoreUnavailableError('MongoDB', new Error('socket timeout'))),
     }) };
     let refused: unknown = null;
     try { await makeMandatory(failing); } catch (err) { refused = err; }

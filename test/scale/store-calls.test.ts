@@ -154,8 +154,21 @@ for (const impl of storeImplementations({ socketTimeoutMS: 900_000 })) {
         await save(false);
         idp.clock.advance(60_000); // a later "now": every deadline really changes
       });
-      const updates = results.at(-1)!.calls.map((c) => c.byMethod.setDeadlineForUnenrolled);
+      const updates = results.at(-1)!.calls.map((c) => c.byMethod.setDeadlines);
       expect(updates).to.deep.equal(Array(reps).fill(1));
+
+      // The preview of a change of set time while mandatory: counts only, never a list of people.
+      await save(true);
+      await measure('policy preview (14 → 1 day)', async () => {
+        const page = await admin.post(`${idp.url}/admin/policy/preview`, { csrf, graceDays: '1', mandatory: 'on' });
+        expect(page.status).to.equal(200);
+        expect(page.html).to.contain('Keep: deadline stays');
+      });
+      for (const c of results.at(-1)!.calls) {
+        expect(Object.keys(c.byMethod).sort()).to.deep.equal(['count', 'findById']);
+        expect(c.usersReturned).to.be.at.most(1);
+      }
+      await save(false);
     });
 
     it('a sign-in refused after the deadline (admins told, found a batch at a time)', async () => {

@@ -131,6 +131,9 @@ describe('security: bad input on every form', function () {
       ['/admin/policy', { graceDays: '7', mandatory: 'on' }],
       [`/admin/users/${user.user.id}/extend`, { until: '2030-01-01' }],
       [`/admin/users/${user.user.id}/exempt`, { until: '2030-01-01' }],
+      ['/admin/policy/preview', { graceDays: '7', mandatory: 'on' }],
+      ['/admin/users/bulk', { do: 'extend:selected', ids: user.user.id }],
+      ['/admin/users/bulk/confirm', { do: 'extend:selected', ids: user.user.id, until: '2030-01-01' }],
     ];
 
     for (const v of VARIANTS) {

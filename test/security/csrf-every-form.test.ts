@@ -55,6 +55,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
   it('the routers\' forms include unlock, extend, exempt, enable and the device confirm step', () => {
     expect(postRoutes()).to.include.members([
       '/admin/users/:id/unlock', '/admin/users/:id/extend', '/admin/users/:id/exempt', '/admin/users/:id/reset', '/admin/policy',
+      '/admin/policy/preview', '/admin/users/:id/end-exemption', '/admin/users/bulk', '/admin/users/bulk/confirm',
       '/account/security/enable', '/account/security/device', '/account/security/device/confirm', '/account/logout', '/account/apps/revoke',
       '/account/security/password', '/account/security/recovery-codes/done',
     ]);
@@ -71,7 +72,7 @@ describe('security: every account and admin form needs this session\'s CSRF toke
       for (const route of postRoutes()) {
         const path = route.replace(':id', employee.user.id);
         // Fields that would make each form do its job if the token were not checked.
-        const form = { code, current: admin.password, next: 'violet tractor umbrella mosaic', saved: 'yes', until, mandatory: 'on', graceDays: '3', sendCodeToNotifications: 'on', ...(token ? { csrf: token } : {}) };
+        const form = { code, current: admin.password, next: 'violet tractor umbrella mosaic', saved: 'yes', ids: employee.user.id, do: 'extend:selected', until, mandatory: 'on', graceDays: '3', sendCodeToNotifications: 'on', ...(token ? { csrf: token } : {}) };
         const res = await browser.post(`${idp.url}${path}`, form);
         expect(res.status, `${path}: ${textOf(res.html).slice(0, 160)}`).to.equal(403);
         expect(textOf(res.html), path).to.contain('This form has expired').and.contain('Error code: csrf');

@@ -1,6 +1,7 @@
 import { checkedLimit, isEmptyFilter, matchesFilter, searchKey, type UserFilter } from '../../domain/user-filter.ts';
 import { normaliseLogin } from '../../domain/new-user.ts';
 import type { User } from '../../domain/types.ts';
+import { comparePositions, positionOf, type SortPosition, type UserSort } from '../../domain/user-sort.ts';
 import type { PageRequest, UserPage } from '../../ports/user-repository.ts';
 import { SortedIndex, type IndexEntry } from './sorted-index.ts';
 
@@ -60,6 +61,7 @@ export class MemoryUserQueries {
   }
 
   async page(filter: UserFilter, request: PageRequest): Promise<UserPage> {
+    if (request.sort && request.sort !== 'login') return this.sortedPage(filter, request, request.sort);
     const limit = checkedLimit(request.limit);
     const found: User[] = [];
     let more = false;
@@ -70,6 +72,25 @@ export class MemoryUserQueries {
     }
     if (request.before !== undefined) found.reverse();
     return { users: found.map((u) => structuredClone(u)), more };
+  }
+
+  /**
+   * Another order than login: the memory store keeps no index for it, so it sorts the matches
+   * (the embedded default's sizes; MongoDB reads these orders along indexes).
+   */
+  private sortedPage(filter: UserFilter, request: PageRequest, sort: UserSort): UserPage {
+    const limit = checkedLimit(request.limit);
+    const cursorLogin = request.after ?? request.before;
+    const cursorUser = cursorLogin === undefined ? undefined : this.atLogin(cursorLogin);
+    const cursor: SortPosition | null = cursorLogin === undefined ? null : cursorUser ? positionOf(cursorUser, sort) : { key: null, login: cursorLogin };
+    const backwards = request.before !== undefined;
+    const matches = [...this.candidates(filter).walk({})].filter((u) => matchesFilter(u, filter))
+      .map((u) => ({ u, p: positionOf(u, sort) }))
+      .filter(({ p }) => !cursor || (backwards ? comparePositions(p, cursor, sort) < 0 : comparePositions(p, cursor, sort) > 0))
+      .sort((a, b) => comparePositions(a.p, b.p, sort) * (backwards ? -1 : 1));
+    const found = matches.slice(0, limit).map(({ u }) => structuredClone(u));
+    if (backwards) found.reverse();
+    return { users: found, more: matches.length > limit };
   }
 
   async count(filter: UserFilter = {}): Promise<number> {

@@ -2,6 +2,7 @@ import { newUserRecord, noTwoFactor, normaliseLogin } from '../../domain/new-use
 import { randomBytes } from 'node:crypto';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
+import { matchesFilter, type UserFilter } from '../../domain/user-filter.ts';
 import type { SealedSecrets, UserRepository } from '../../ports/user-repository.ts';
 import { MemoryUserQueries } from './user-queries.ts';
 
@@ -111,17 +112,30 @@ export class MemoryUserRepository extends MemoryUserQueries implements UserRepos
 
   async setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void> {
     const enforcement = this.mustGet(id).enforcement;
-    if (patch.deadline !== undefined) enforcement.deadline = patch.deadline ? new Date(patch.deadline.getTime()) : null;
+    if (patch.deadline !== undefined) {
+      enforcement.deadline = patch.deadline ? new Date(patch.deadline.getTime()) : null;
+      enforcement.deadlineSetBy = patch.deadline ? patch.deadlineSetBy ?? null : null;
+    }
     if (patch.exemptUntil !== undefined) enforcement.exemptUntil = patch.exemptUntil ? new Date(patch.exemptUntil.getTime()) : null;
   }
 
-  async setDeadlineForUnenrolled(deadline: Date): Promise<number> {
+  async setDeadlines(filter: UserFilter, deadline: Date, setBy: string | null): Promise<number> {
     let changed = 0;
     for (const user of this.users.values()) {
-      if (user.active && !user.twoFactor.enabled) {
-        user.enforcement.deadline = new Date(deadline.getTime());
-        changed++;
-      }
+      if (!matchesFilter(user, filter)) continue;
+      user.enforcement.deadline = new Date(deadline.getTime());
+      user.enforcement.deadlineSetBy = setBy;
+      changed++;
+    }
+    return changed;
+  }
+
+  async invalidateSessionsWhere(filter: UserFilter, at: Date): Promise<number> {
+    let changed = 0;
+    for (const user of this.users.values()) {
+      if (!matchesFilter(user, filter)) continue;
+      user.sessionsValidFrom = new Date(at.getTime());
+      changed++;
     }
     return changed;
   }

@@ -23,7 +23,7 @@ export function toUser(doc: UserDoc): User {
       pendingSince: date(tf.pendingSince),
       recoveryCodes: (tf.recoveryCodes ?? []).map((r) => ({ hash: r.hash, usedAt: date(r.usedAt) })),
     },
-    enforcement: { deadline: date(enf.deadline), exemptUntil: date(enf.exemptUntil) },
+    enforcement: { deadline: date(enf.deadline), exemptUntil: date(enf.exemptUntil), deadlineSetBy: enf.deadlineSetBy ?? null },
     lastSignInAt: date(doc.lastSignInAt),
     sessionsValidFrom: date(doc.sessionsValidFrom),
   };

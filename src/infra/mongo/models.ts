@@ -26,7 +26,7 @@ export interface UserDoc {
     pendingSince: Date | null;
     recoveryCodes: { hash: string; usedAt: Date | null }[];
   };
-  enforcement: { deadline: Date | null; exemptUntil: Date | null };
+  enforcement: { deadline: Date | null; exemptUntil: Date | null; deadlineSetBy?: string | null };
   lastSignInAt: Date | null;
   sessionsValidFrom: Date | null;
 }
@@ -84,6 +84,7 @@ export const userSchema = new Schema<UserDoc>(
     enforcement: {
       deadline: { type: Date, default: null },
       exemptUntil: { type: Date, default: null },
+      deadlineSetBy: { type: String, default: null },
     },
     lastSignInAt: { type: Date, default: null },
     sessionsValidFrom: { type: Date, default: null },
@@ -91,10 +92,13 @@ export const userSchema = new Schema<UserDoc>(
   { collection: 'users', versionKey: false, minimize: false },
 );
 userSchema.index({ login: 1 }, { unique: true });
-userSchema.index({ nameLower: 1 }); // name prefix search
+userSchema.index({ nameLower: 1, login: 1 }); // name prefix search; the Employees page sorted by name
+userSchema.index({ 'enforcement.deadline': 1, login: 1 }); // the Employees page sorted by deadline
+userSchema.index({ lastSignInAt: -1, login: 1 }); // the Employees page sorted by last sign-in
 userSchema.index({ 'twoFactor.enabled': 1, login: 1 }); // enrolled / not enrolled: counts, pages in login order, reminder batches
 userSchema.index({ role: 1, active: 1, 'twoFactor.enabled': 1 }); // admins with 2FA (last-admin rule), admins to tell
 userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadline': 1, createdAt: 1 }); // overdue (domain/user-filter.ts)
+userSchema.index({ 'twoFactor.enabled': 1, 'enforcement.deadlineSetBy': 1, 'enforcement.deadline': 1 }); // policy change preview and moves (domain/policy-change.ts)
 
 export const policySchema = new Schema<PolicyDoc>(
   {
@@ -133,6 +137,9 @@ export const auditSchema = new Schema<AuditDoc>(
   { collection: 'audit', versionKey: false, minimize: false },
 );
 auditSchema.index({ at: -1, _id: -1 }); // the audit page's sort: no in-memory sort of the whole log
+auditSchema.index({ target: 1, at: -1, _id: -1 }); // a person's history, and the audit filter by person
+auditSchema.index({ actor: 1, at: -1, _id: -1 }); // the audit filter by who acted
+auditSchema.index({ action: 1, at: -1, _id: -1 }); // the audit filter by action
 
 export interface Models {
   User: mongoose.Model<UserDoc>;

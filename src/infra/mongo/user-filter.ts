@@ -32,6 +32,12 @@ function conditions(f: UserFilter): Condition[] {
     if (_id) all.push({ _id: { $ne: _id } });
   }
   if (f.overdue) all.push(...overdue(f.overdue));
+  if (f.deadlineStored !== undefined) all.push({ 'enforcement.deadline': f.deadlineStored ? { $ne: null } : null });
+  if (f.deadlineSetIndividually === true) all.push({ 'enforcement.deadlineSetBy': { $ne: null } }, { 'enforcement.deadline': { $ne: null } });
+  // null matches a missing field too (users stored before the field existed).
+  if (f.deadlineSetIndividually === false) all.push({ $or: [{ 'enforcement.deadlineSetBy': null }, { 'enforcement.deadline': null }] });
+  if (f.deadlineAtOrBefore !== undefined) all.push({ 'enforcement.deadline': { $lte: f.deadlineAtOrBefore } });
+  if (f.exempt !== undefined) all.push({ 'enforcement.exemptUntil': { $gt: f.exempt.after } });
   return all;
 }
 

@@ -8,6 +8,8 @@ import { toUser } from './mappers.ts';
 import { getModels, type UserDoc } from './models.ts';
 import { toObjectId } from './object-id.ts';
 import { userQuery } from './user-filter.ts';
+import { beyond, sortSpec } from './user-sort.ts';
+import { positionOf } from '../../domain/user-sort.ts';
 
 /** The reading half of the MongoDB user store: lookups by unique keys, indexed pages and counts. */
 export class MongoUserQueries {
@@ -33,8 +35,19 @@ export class MongoUserQueries {
   async page(filter: UserFilter, request: PageRequest): Promise<UserPage> {
     const limit = checkedLimit(request.limit);
     const backwards = request.before !== undefined;
+    const sort = request.sort ?? 'login';
+    let query: mongoose.QueryFilter<UserDoc>;
+    if (sort === 'login') query = userQuery(filter, request);
+    else {
+      // The cursor is a login: continue from where that user stands in the order now.
+      const cursorLogin = request.after ?? request.before;
+      const at = cursorLogin === undefined ? null : await this.findByLogin(cursorLogin);
+      const position = cursorLogin === undefined ? null : at ? positionOf(at, sort) : { key: null, login: cursorLogin };
+      const base = userQuery(filter) as Record<string, unknown>;
+      query = (position ? { $and: [base, beyond(sort, position, backwards)] } : base) as mongoose.QueryFilter<UserDoc>;
+    }
     const docs = await mongoCall(() =>
-      this.User.find(userQuery(filter, request)).sort({ login: backwards ? -1 : 1 }).limit(limit + 1).lean<UserDoc[]>().exec(),
+      this.User.find(query).sort(sortSpec(sort, backwards)).limit(limit + 1).lean<UserDoc[]>().exec(),
     );
     const users = docs.slice(0, limit).map(toUser);
     return { users: backwards ? users.reverse() : users, more: docs.length > limit };

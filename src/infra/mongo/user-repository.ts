@@ -3,7 +3,8 @@ import mongoose from 'mongoose';
 import { Types } from 'mongoose';
 import { DuplicateLoginError, NotFoundError } from '../../domain/errors.ts';
 import type { Enforcement, NewUser, User } from '../../domain/types.ts';
-import { searchKey } from '../../domain/user-filter.ts';
+import { searchKey, type UserFilter } from '../../domain/user-filter.ts';
+import { userQuery } from './user-filter.ts';
 import type { SealedSecrets, UserRepository } from '../../ports/user-repository.ts';
 import { createHash } from 'node:crypto';
 import { claimOnce, claimModel, type ClaimDoc } from './claims.ts';
@@ -177,8 +178,11 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
   }
 
   async setEnforcement(id: string, patch: Partial<Enforcement>): Promise<void> {
-    const set: Record<string, Date | null> = {};
-    if (patch.deadline !== undefined) set['enforcement.deadline'] = patch.deadline;
+    const set: Record<string, Date | string | null> = {};
+    if (patch.deadline !== undefined) {
+      set['enforcement.deadline'] = patch.deadline;
+      set['enforcement.deadlineSetBy'] = patch.deadline ? patch.deadlineSetBy ?? null : null;
+    }
     if (patch.exemptUntil !== undefined) set['enforcement.exemptUntil'] = patch.exemptUntil;
     if (Object.keys(set).length === 0) {
       // Nothing to change, but an unknown id is still an error.
@@ -188,13 +192,16 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
     await this.update(id, { $set: set });
   }
 
-  async setDeadlineForUnenrolled(deadline: Date): Promise<number> {
+  /** One updateMany with a plain $set (FerretDB 1.x: no pipeline updates). */
+  async setDeadlines(filter: UserFilter, deadline: Date, setBy: string | null): Promise<number> {
     const res = await mongoCall(() =>
-      this.User.updateMany(
-        { active: true, 'twoFactor.enabled': { $ne: true } },
-        { $set: { 'enforcement.deadline': deadline } },
-      ).exec(),
+      this.User.updateMany(userQuery(filter), { $set: { 'enforcement.deadline': deadline, 'enforcement.deadlineSetBy': setBy } }).exec(),
     );
+    return res.matchedCount;
+  }
+
+  async invalidateSessionsWhere(filter: UserFilter, at: Date): Promise<number> {
+    const res = await mongoCall(() => this.User.updateMany(userQuery(filter), { $set: { sessionsValidFrom: at } }).exec());
     return res.matchedCount;
   }
 }
