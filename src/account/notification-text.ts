@@ -1,5 +1,5 @@
 import type { Notification } from '../domain/types.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime } from '../http/format.ts';
 
 const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 /** "Chrome 142 on Linux"-style summary; the full user agent is too long to read and was cut mid-word. */
@@ -27,8 +27,8 @@ export function describe(n: Notification): { title: string; text: string } {
     case 'recovery-codes-regenerated': return { title: 'New recovery codes generated', text: 'Your old recovery codes no longer work.' };
     case 'recovery-codes-low': return { title: 'Few recovery codes left', text: `Only ${s(d.remaining)} left. Generate new ones under Security.` };
     case 'second-factor-locked': return { title: 'Too many wrong codes', text: `Sign-in codes for your account are paused until ${when(d.until)}. If this wasn't you, tell your administrator now: someone may know your password.` };
-    case 'deadline-approaching': return { title: 'Set up two-step sign-in soon', text: `Your administrator requires it by ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}.` };
-    case 'sign-in-denied': return { title: 'Sign-in blocked', text: `Your deadline to set up two-step sign-in ended on ${d.deadline ? formatDate(new Date(String(d.deadline))) : ''}. Ask your administrator for more time.` };
+    case 'deadline-approaching': return { title: 'Set up two-step sign-in soon', text: `Your administrator requires it by ${when(d.deadline)}.` };
+    case 'sign-in-denied': return { title: 'Sign-in blocked', text: `Your deadline to set up two-step sign-in ended on ${when(d.deadline)}. Ask your administrator for more time.` };
     case 'user-denied-after-deadline': return { title: 'An employee was blocked', text: `${s(d.login)} tried to sign in without two-step sign-in after their deadline.` };
   }
 }

@@ -3,7 +3,6 @@ import { PassThrough } from 'node:stream';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Readiness } from '../http/health.ts';
-import { formatDateTime } from '../http/format.ts';
 import { accountProofs, accountState, checkAccountSession } from './session.ts';
 import { heldAuthenticator } from '../domain/session-validity.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
@@ -26,10 +25,10 @@ export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Read
       const items = (await deps.notifications.list(user.id, 100)).map((n) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
-          ...describe(n), readAt: n.readAt, when: formatDateTime(n.createdAt),
+          ...describe(n), readAt: n.readAt, when: n.createdAt,
           code: codeLive && mayShowCodes ? n.data.code : null,
           codeWithheld: codeLive && !mayShowCodes,
-          codeUntil: codeLive ? formatDateTime(new Date(String(n.data.codeExpiresAt))) : null,
+          codeUntil: codeLive ? new Date(String(n.data.codeExpiresAt)) : null,
         };
       });
       await ctx.render('account/notifications', { title: 'Notifications', items });

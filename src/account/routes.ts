@@ -8,10 +8,10 @@ import { confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecovery
 import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
-import { daysLeft, setupDueBy } from '../domain/deadline.ts';
+import { setupDueBy } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime, formatTimeLeft } from '../http/format.ts';
 import { accountProofs, accountState } from './session.ts';
 
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
@@ -20,14 +20,12 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   const { user, policy } = accountState(ctx);
   const now = deps.clock.now();
   const dueBy = !user.twoFactor.enabled ? setupDueBy(user, policy) : null;
-  const left = dueBy ? daysLeft(dueBy, now) : 0;
-  const banner = !dueBy ? null
-    : dueBy > now ? `Your administrator requires two-step sign-in. ${left} day${left === 1 ? '' : 's'} left to set it up (until ${formatDate(dueBy)}).`
-      : `Your deadline to set up two-step sign-in ended on ${formatDate(dueBy)}.`;
+  // The view writes the banner: "N days left to set it up (until <time>)" or "ended on <time>".
+  const banner = dueBy ? { dueBy, overdue: dueBy <= now, leftText: formatTimeLeft(dueBy, now) } : null;
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
   await ctx.render('account/security', {
     title: 'Security', notice, error, banner,
-    enabledAt: user.twoFactor.enabledAt ? formatDateTime(user.twoFactor.enabledAt) : '',
+    enabledAt: user.twoFactor.enabledAt ?? null,
     codesLeft: user.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
     disableReason: allowed.ok ? null : allowed.reason,
   });

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { currentPolicy } from '../auth/policy.ts';
 import { passwordKey, secondFactorKey } from '../auth/limits.ts';
-import { daysLeft, isExempt, setupDueBy } from '../domain/deadline.ts';
+import { isExempt, setupDueBy } from '../domain/deadline.ts';
 import type { Policy, User } from '../domain/types.ts';
 import { searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { UserPage } from '../ports/user-repository.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime, formatRemaining } from '../http/format.ts';
 import { employeesLink, parseEmployeesQuery, STATUS_LABELS, type EmployeesQuery } from './employees-query.ts';
 
 export const EMPLOYEES_PAGE_SIZE = 50;
@@ -48,10 +48,10 @@ export function employeesPage(deps: Deps) {
     const deadline = !u.twoFactor.enabled ? setupDueBy(u, policy) : null;
     return {
       id: u.id, login: u.login, name: u.name, role: u.role, enabled: u.twoFactor.enabled,
-      deadline: deadline ? formatDate(deadline) : null, daysLeft: deadline ? daysLeft(deadline, now) : null,
+      deadline, left: deadline && deadline > now ? formatRemaining(deadline, now) : null,
       overdue: Boolean(deadline && deadline <= now),
-      exempt: isExempt(u, now) && u.enforcement.exemptUntil ? formatDate(u.enforcement.exemptUntil) : null,
-      lastSignIn: u.lastSignInAt ? formatDateTime(u.lastSignInAt) : null,
+      exempt: isExempt(u, now) ? u.enforcement.exemptUntil : null,
+      lastSignIn: u.lastSignInAt ?? null,
       codesLeft: u.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
       // Locked out of either step: too many wrong codes, or too many wrong passwords (this page's rows only).
       locked: await lockText(u.id, u.login, now.getTime()),

@@ -5,7 +5,7 @@ import { currentPolicy } from '../auth/policy.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { auditDetails } from './audit-text.ts';
@@ -37,8 +37,8 @@ export function adminRoutes(deps: Deps) {
     await ctx.render('admin/settings', {
       title: 'Two-factor authentication', policy, notice, error,
       enrolled, total,
-      enforcedSince: policy.enforcedSince ? formatDate(policy.enforcedSince) : '',
-      updatedAt: policy.updatedAt ? formatDateTime(policy.updatedAt) : '', updatedBy: updater?.login ?? policy.updatedBy ?? '',
+      enforcedSince: policy.enforcedSince ?? null,
+      updatedAt: policy.updatedAt ?? null, updatedBy: updater?.login ?? policy.updatedBy ?? '',
     });
     ctx.status = status;
   }
@@ -77,8 +77,8 @@ export function adminRoutes(deps: Deps) {
       }
     },
     showUsers: (ctx: Context) => showUsers(ctx, takeFlash(ctx)),
-    extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDate(until)}.`; }),
-    exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDate(until)}.`; }),
+    extend: userAction(async (ctx, admin, id) => { const until = dated(ctx); await extendDeadline(deps, admin, id, until); return `Deadline extended to ${formatDateTime(until)}.`; }),
+    exempt: userAction(async (ctx, admin, id) => { const until = dated(ctx); await exemptUntil(deps, admin, id, until); return `Exempt until ${formatDateTime(until)}.`; }),
     reset: userAction(async (_ctx, admin, id) => { await resetTwoFactor(deps, admin, id); return 'Two-step sign-in was reset. They will set it up again at their next sign-in.'; }),
     unlock: userAction(async (_ctx, admin, id) => { await unlockAccount(deps, admin, id); return 'Unlocked.'; }),
     showAudit: async (ctx: Context) => {
@@ -91,7 +91,7 @@ export function adminRoutes(deps: Deps) {
         if (id && id !== 'system') logins.set(id, (await deps.users.findById(id))?.login ?? id);
       }
       const entries = listed.map((e) => ({
-        when: formatDateTime(e.at), actor: logins.get(e.actor) ?? e.actor, action: e.action,
+        when: e.at, actor: logins.get(e.actor) ?? e.actor, action: e.action,
         target: e.target ? logins.get(e.target) ?? e.target : '', details: auditDetails(e.details),
       }));
       await ctx.render('admin/audit', { title: 'Audit log', entries, page, pages });

@@ -4,6 +4,7 @@ import { audit } from '../auth/notify.ts';
 import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
 import { DomainError } from '../domain/errors.ts';
+import { formatDateTime } from '../http/format.ts';
 import type { Role, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 
@@ -93,8 +94,9 @@ export const commands: Record<string, Command> = {
     async run(deps, v) {
       const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await extendDeadline(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
-      console.log(`Deadline for ${user.login} extended.`);
+      const until = date(need(v, 'until'));
+      await extendDeadline(deps, admin, user.id, until, CLI_ACTOR);
+      console.log(`Deadline for ${user.login} extended to ${formatDateTime(until)}.`);
     },
   },
   exempt: {
@@ -103,8 +105,9 @@ export const commands: Record<string, Command> = {
     async run(deps, v) {
       const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await exemptUntil(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
-      console.log(`${user.login} exempt until ${need(v, 'until')}.`);
+      const until = date(need(v, 'until'));
+      await exemptUntil(deps, admin, user.id, until, CLI_ACTOR);
+      console.log(`${user.login} exempt until ${formatDateTime(until)}.`);
     },
   },
   unlock: {

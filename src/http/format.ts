@@ -1,12 +1,37 @@
-const dateFmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
-const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+import { timeLeft } from '../domain/deadline.ts';
 
-export const formatDate = (d: Date) => dateFmt.format(d);
+/**
+ * One way to write a moment, everywhere: "2 Dec 2026, 13:26 UTC". Plain text (e-mails, webhook
+ * and notification text, flash messages, the CLI) uses it as it is; pages wrap it in a <time>
+ * (timeTag) that app.js rewrites to the viewer's own zone, keeping this text as the tooltip.
+ */
+const dateTimeFmt = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+
 export const formatDateTime = (d: Date) => `${dateTimeFmt.format(d)} UTC`;
 
-/** A moment soon: "in 15 minutes (14:51 UTC)", easier than a UTC time alone; later ones as a date and time. */
-export function formatSoon(d: Date, now: Date): string {
-  const minutes = Math.max(1, Math.ceil((d.getTime() - now.getTime()) / 60_000));
-  if (minutes > 120) return formatDateTime(d);
-  return `in ${minutes} minute${minutes === 1 ? '' : 's'} (${d.toISOString().slice(11, 16)} UTC)`;
+/** `<time datetime="ISO" title="… UTC" data-local>… UTC</time>`: the one way pages show a moment. */
+export function timeTag(d: Date | string | null | undefined): string {
+  if (d === null || d === undefined || d === '') return '';
+  const date = d instanceof Date ? d : new Date(d);
+  if (Number.isNaN(date.getTime())) return '';
+  const text = formatDateTime(date); // digits, letters, commas, spaces and colons: nothing to escape
+  return `<time datetime="${date.toISOString()}" title="${text}" data-local>${text}</time>`;
 }
+
+/** A moment soon: "in 15 minutes (2 Dec 2026, 14:51 UTC)"; later ones as the moment alone. `fmt` = timeTag in pages. */
+export function formatSoon(d: Date, now: Date, fmt: (d: Date) => string = formatDateTime): string {
+  const minutes = Math.max(1, Math.ceil((d.getTime() - now.getTime()) / 60_000));
+  if (minutes > 120) return fmt(d);
+  return `in ${minutes} minute${minutes === 1 ? '' : 's'} (${fmt(d)})`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** "3 days", "1 day", "23 hours", "40 minutes", "no time" (the domain decides the unit). */
+export function formatRemaining(deadline: Date, now: Date): string {
+  const left = timeLeft(deadline, now);
+  return left.unit === 'none' ? 'no time' : plural(left.n, left.unit);
+}
+
+/** "3 days left", "23 hours left", … */
+export const formatTimeLeft = (deadline: Date, now: Date) => `${formatRemaining(deadline, now)} left`;

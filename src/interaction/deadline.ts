@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { remindIfDue } from '../auth/reminders.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { DAY_MS, daysLeft } from '../domain/deadline.ts';
+import { DAY_MS } from '../domain/deadline.ts';
 import { activeAdminsExcept } from '../domain/user-filter.ts';
 import { userBatches } from '../auth/user-batches.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
-import { formatDate } from '../http/format.ts';
+import { formatTimeLeft } from '../http/format.ts';
 import { backToLogin, loadSignIn, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 
@@ -41,8 +41,8 @@ export function showDeadline(step: StepDeps) {
     await ctx.render('interaction/deadline', {
       title: 'Set up two-step sign-in',
       uid: ctx.params.uid,
-      daysLeft: daysLeft(until, step.deps.clock.now()),
-      deadlineText: formatDate(until),
+      leftText: formatTimeLeft(until, step.deps.clock.now()),
+      until,
       allowLater: true,
     });
   };
@@ -65,7 +65,7 @@ export function showDenied(step: StepDeps) {
     await ctx.render('interaction/denied', {
       title: 'Sign-in blocked',
       uid: ctx.params.uid,
-      deadlineText: formatDate(state.next.deadline),
+      deadline: state.next.deadline,
       adminContact: step.deps.config.adminContact,
     });
     ctx.status = 403;

@@ -35,7 +35,7 @@ export function userRow(page: Page, login: string): string | null {
   return m ? textOf(m[1]!).trim() : null;
 }
 
-/** Table cells of a users-table row (Person, 2FA, Deadline, Days left, Last sign-in, Codes left, Actions). */
+/** Table cells of a users-table row (Person, 2FA, Deadline, Time left, Last sign-in, Codes left, Actions). */
 export function userCells(page: Page, login: string): string[] | null {
   const m = new RegExp(`<tr data-login="${login.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}">([\\s\\S]*?)</tr>`).exec(page.html);
   if (!m) return null;

@@ -83,7 +83,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     const total = await idp.deps.users.count();
     expect(lines.at(-1)).to.equal(`${total} users.`);
     const lineOf = (login: string) => lines.find((l) => l.startsWith(login));
-    expect(lineOf(off.login)).to.match(/employee\s+2FA off deadline 2026-06-15$/);
+    expect(lineOf(off.login)).to.match(/employee\s+2FA off deadline 15 Jun 2026, \d\d:\d\d UTC$/);
     expect(lineOf(on.login)).to.match(/employee\s+2FA on$/);
     expect(lineOf(admin.login)).to.match(/admin\s+2FA on/);
 
@@ -128,7 +128,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
     const res = await cli(idp, 'extend-deadline', { as: admin.login, login: u.login, until: '2026-07-31' });
     expect(res.error).to.equal(null);
-    expect(res.out).to.equal(`Deadline for ${u.login} extended.`);
+    expect(res.out).to.equal(`Deadline for ${u.login} extended to 31 Jul 2026, 23:59 UTC.`);
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-31T23:59:59.999Z');
     expect((await idp.deps.audit.list(0, 5)).find((e) => e.action === 'deadline.extended' && e.target === u.user.id)?.actor).to.equal(admin.user.id);
 
@@ -140,7 +140,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-31T23:59:59.999Z');
 
     const ex = await cli(idp, 'exempt', { as: admin.login, login: u.login, until: '2026-12-31' });
-    expect(ex.out).to.equal(`${u.login} exempt until 2026-12-31.`);
+    expect(ex.out).to.equal(`${u.login} exempt until 31 Dec 2026, 23:59 UTC.`);
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.exemptUntil!.toISOString()).to.equal('2026-12-31T23:59:59.999Z');
   });
 

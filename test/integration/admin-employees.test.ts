@@ -132,7 +132,7 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     expect(back).to.equal('/admin/users?search=person+11&filter=not-enrolled');
     const done = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-01', back });
     expect(done.url).to.equal(`${idp.url}${back}`);
-    expect(textOf(done.html)).to.contain('Deadline extended to 1 July 2026.');
+    expect(textOf(done.html)).to.contain('Deadline extended to 1 Jul 2026, 23:59 UTC.');
     for (const evil of ['https://evil.example/admin/users', '//evil.example/admin/users', '/admin/usersX', '/admin/users?filter=bogus', '/admin/audit', 'x'.repeat(2000)]) {
       const res = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(page), until: '2026-07-02', back: evil });
       expect(res.url, evil).to.equal(`${idp.url}/admin/users`);

@@ -273,14 +273,14 @@ describe('integration: admin pages', () => {
       expect(e[5]).to.equal('9');
       const p = userCells(all, pending.login)!;
       expect(p[1]).to.equal('Off');
-      expect(p[2]).to.equal('15 June 2026');
-      expect(p[3]).to.equal('11');
+      expect(p[2]).to.equal('15 Jun 2026, 12:00 UTC');
+      expect(p[3]).to.equal('11 days');
       expect(p[5]).to.equal('—');
       const o = userCells(all, overdue.login)!;
-      expect(o[2]).to.equal('2 June 2026');
+      expect(o[2]).to.equal('2 Jun 2026, 12:00 UTC');
       expect(o[3]).to.equal('overdue');
       const x = userCells(all, exempt.login)!;
-      expect(x[1]).to.contain('exempt until 21 June 2026');
+      expect(x[1]).to.contain('exempt until 21 Jun 2026');
       expect(x[3]).to.not.equal('overdue');
       expect(userCells(all, admin.login)![1]).to.equal('On');
       expect(userRow(all, enrolled.login)).to.contain('Reset 2FA');
@@ -304,8 +304,8 @@ describe('integration: admin pages', () => {
       const csrf = csrfOf(page);
       const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-07-10' });
       expect(res.status).to.equal(200);
-      expect(notice(res)).to.equal('Deadline extended to 10 July 2026.');
-      expect(userCells(res, u.login)![2]).to.equal('10 July 2026');
+      expect(notice(res)).to.equal('Deadline extended to 10 Jul 2026, 23:59 UTC.');
+      expect(userCells(res, u.login)![2]).to.equal('10 Jul 2026, 23:59 UTC');
       const stored = (await idp.deps.users.findById(u.user.id))!;
       expect(stored.enforcement.deadline!.toISOString()).to.equal('2026-07-10T23:59:59.999Z');
       const entry = (await auditOf('deadline.extended', u.user.id))!;
@@ -332,8 +332,8 @@ describe('integration: admin pages', () => {
       const { browser, page } = await adminSession(idp, admin, '/admin/users');
       const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/exempt`, { csrf: csrfOf(page), until: '2026-09-30' });
       expect(res.status).to.equal(200);
-      expect(notice(res)).to.equal('Exempt until 30 September 2026.');
-      expect(userCells(res, u.login)![1]).to.contain('exempt until 30 September 2026');
+      expect(notice(res)).to.equal('Exempt until 30 Sept 2026, 23:59 UTC.');
+      expect(userCells(res, u.login)![1]).to.contain('exempt until 30 Sept 2026, 23:59 UTC');
       expect((await idp.deps.users.findById(u.user.id))!.enforcement.exemptUntil!.toISOString()).to.equal('2026-09-30T23:59:59.999Z');
       expect(await auditOf('user.exempted', u.user.id)).to.include({ actor: admin.user.id });
     });
@@ -370,7 +370,7 @@ describe('integration: admin pages', () => {
       const { browser, page } = await adminSession(idp, admin, '/admin/users');
       const res = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf: csrfOf(page), until: '2026-07-10' });
       expect(new URL(res.url).pathname).to.equal('/admin/users');
-      expect(notice(res)).to.equal('Deadline extended to 10 July 2026.');
+      expect(notice(res)).to.equal('Deadline extended to 10 Jul 2026, 23:59 UTC.');
       const audits = await auditCount();
       const reloaded = await browser.get(res.url);
       expect(notice(reloaded)).to.equal(''); // the message was shown once
@@ -387,7 +387,7 @@ describe('integration: admin pages', () => {
       expect(notice(res)).to.contain('Two-step sign-in was reset');
       const cells = userCells(res, u.login)!;
       expect(cells[1]).to.equal('Off');
-      expect(cells[3]).to.equal('14');
+      expect(cells[3]).to.equal('14 days');
       const stored = (await idp.deps.users.findById(u.user.id))!;
       expect(stored.twoFactor.enabled).to.equal(false);
       expect(stored.twoFactor.secret).to.equal(null);
