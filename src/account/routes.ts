@@ -120,7 +120,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       if (accountState(ctx).user.twoFactor.enabled !== action.includes('/device/')) {
         throw accountState(ctx).user.twoFactor.enabled
           ? new DomainError('two_factor_already_on', 'Two-step sign-in is already on. To use a new phone, choose "My mobile device has changed" under Security.', 409)
-          : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Enable" under Security.', 409);
+          : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Set up two-step sign-in" under Security.', 409);
       }
       const form = parseForm(ctx, codeForm);
       const { user, session } = accountState(ctx);

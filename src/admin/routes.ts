@@ -35,7 +35,7 @@ export function adminRoutes(deps: Deps) {
     const total = await deps.users.count();
     const updater = policy.updatedBy ? await deps.users.findById(policy.updatedBy) : null;
     await ctx.render('admin/settings', {
-      title: 'Two-factor authentication', policy, notice, error,
+      title: 'Two-step sign-in', policy, notice, error,
       enrolled, total,
       enforcedSince: policy.enforcedSince ?? null,
       updatedAt: policy.updatedAt ?? null, updatedBy: updater?.login ?? policy.updatedBy ?? '',

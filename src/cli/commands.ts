@@ -73,7 +73,7 @@ export const commands: Record<string, Command> = {
       const before = await currentPolicy(deps);
       const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
       const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
-      if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
+      if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without two-step sign-in could ever sign in to set it up.');
       const saved = await changePolicy(deps, admin, { mandatory: bool(v.mandatory, before.mandatory), graceDays: grace, sendCodeToNotifications: bool(v['send-code'], before.sendCodeToNotifications) }, CLI_ACTOR);
       console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
     },
@@ -121,7 +121,7 @@ export const commands: Record<string, Command> = {
     },
   },
   'send-reminders': {
-    summary: '(notify users whose 2FA deadline is 7 or 1 days away; the server also does this hourly)',
+    summary: '(notify users whose deadline to set up two-step sign-in is 7 or 1 days away; the server also does this hourly)',
     options: {},
     async run(deps) {
       console.log(`Sent ${await sendDeadlineReminders(deps)} reminders.`);

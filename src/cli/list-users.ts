@@ -11,7 +11,7 @@ const DEFAULT_LIMIT = 100;
 
 function line(u: User, policy: Policy): string {
   const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy) ?? null : '';
-  return [u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? '2FA on ' : '2FA off', deadline ? `deadline ${formatDateTime(deadline)}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd();
+  return [u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? 'two-step sign-in on ' : 'two-step sign-in off', deadline ? `deadline ${formatDateTime(deadline)}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd();
 }
 
 function status(v: Values): UserStatus {

@@ -147,7 +147,7 @@ describe('e2e: real browser (Chromium)', function () {
     expect((await page.locator('#secret').innerText()).replace(/\s/g, '')).to.equal(secret);
     await expectCodeField(page);
     await page.keyboard.type(codeAt(secret!, idp.clock.now().getTime()));
-    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Verify and turn on' }).click()]);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Turn on' }).click()]);
 
     // Recovery codes, shown once.
     await page.waitForSelector('#recovery-codes');

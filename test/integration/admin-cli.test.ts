@@ -83,9 +83,9 @@ describe('integration: admin CLI (commands in-process)', () => {
     const total = await idp.deps.users.count();
     expect(lines.at(-1)).to.equal(`${total} users.`);
     const lineOf = (login: string) => lines.find((l) => l.startsWith(login));
-    expect(lineOf(off.login)).to.match(/employee\s+2FA off deadline 15 Jun 2026, \d\d:\d\d UTC$/);
-    expect(lineOf(on.login)).to.match(/employee\s+2FA on$/);
-    expect(lineOf(admin.login)).to.match(/admin\s+2FA on/);
+    expect(lineOf(off.login)).to.match(/employee\s+two-step sign-in off deadline 15 Jun 2026, \d\d:\d\d UTC$/);
+    expect(lineOf(on.login)).to.match(/employee\s+two-step sign-in on$/);
+    expect(lineOf(admin.login)).to.match(/admin\s+two-step sign-in on/);
 
     const pending = await cli(idp, 'list-users', { 'not-enrolled': true });
     expect(pending.out).to.contain(off.login);
@@ -98,12 +98,12 @@ describe('integration: admin CLI (commands in-process)', () => {
     const emp = await createUser(idp.deps);
     const before = await policy();
     const refused = await cli(idp, 'set-policy', { as: plain.login, mandatory: 'true', 'grace-days': '7' });
-    expectRefused(refused, 'Enable two-step sign-in on your own account before making it mandatory for everyone.');
+    expectRefused(refused, 'Set up two-step sign-in on your own account before making it mandatory for everyone.');
     expect((refused.error as DomainError).status).to.equal(403);
     expectRefused(await cli(idp, 'set-policy', { as: emp.login, mandatory: 'true' }), `${emp.login} is not an admin.`);
     expectRefused(await cli(idp, 'set-policy', { mandatory: 'true' }), '--as is required.');
     for (const grace of ['-1', '0', 'abc', '1000', '1.5']) {
-      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
+      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 1 to 365: with 0, nobody without two-step sign-in could ever sign in to set it up.');
     }
     expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'yes' }), 'Use true or false.');
     const unchanged = await policy();

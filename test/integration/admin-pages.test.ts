@@ -46,7 +46,7 @@ describe('integration: admin pages', () => {
       const { browser, page } = await adminSignIn(idp, admin);
       expect(page.status).to.equal(200);
       expect(new URL(page.url).pathname).to.equal('/admin');
-      expect(h1(page)).to.equal('Two-factor authentication');
+      expect(h1(page)).to.equal('Two-step sign-in');
       expect(textOf(page.html)).to.contain('Status: Optional');
       const session = rpSession(browser);
       expect(session.sub).to.equal(admin.user.id);
@@ -65,7 +65,7 @@ describe('integration: admin pages', () => {
         expect(page.status).to.equal(403);
         expect(new URL(page.url).pathname).to.equal('/admin');
         expect(h1(page)).to.equal('Admin pages need two-step sign-in');
-        expect(textOf(page.html)).to.contain('Enable two-step sign-in on your own account first');
+        expect(textOf(page.html)).to.contain('Set up two-step sign-in on your own account first');
         expect(page.html).to.contain('href="/account/security/enable"');
         const csrf = rpSession(browser) as unknown as { csrf: string };
         const before = policyView(await policy());
@@ -79,7 +79,7 @@ describe('integration: admin pages', () => {
         expect(refused).to.be.instanceOf(DomainError);
         expect((refused as DomainError).status).to.equal(403);
         expect((refused as DomainError).code).to.equal('admin_needs_2fa');
-        expect((refused as DomainError).message).to.equal('Enable two-step sign-in on your own account before making it mandatory for everyone.');
+        expect((refused as DomainError).message).to.equal('Set up two-step sign-in on your own account before making it mandatory for everyone.');
         expect(policyView(await policy())).to.deep.equal(before);
         expect(await auditCount()).to.equal(auditsBefore);
       } finally {
@@ -122,7 +122,7 @@ describe('integration: admin pages', () => {
         const admin = await browser.get(`${idp.url}/admin`);
         expect(admin.status).to.equal(200);
         expect(new URL(admin.url).pathname).to.equal('/admin');
-        expect(h1(admin)).to.equal('Two-factor authentication');
+        expect(h1(admin)).to.equal('Two-step sign-in');
       } finally {
         await idp.deps.users.setActive(late.user.id, false);
       }
@@ -283,8 +283,8 @@ describe('integration: admin pages', () => {
       expect(x[1]).to.contain('exempt until 21 Jun 2026');
       expect(x[3]).to.not.equal('overdue');
       expect(userCells(all, admin.login)![1]).to.equal('On');
-      expect(userRow(all, enrolled.login)).to.contain('Reset 2FA');
-      expect(userRow(all, pending.login)).to.not.contain('Reset 2FA');
+      expect(userRow(all, enrolled.login)).to.contain('Reset two-step sign-in');
+      expect(userRow(all, pending.login)).to.not.contain('Reset two-step sign-in');
 
       const notEnrolled = await browser.get(`${idp.url}/admin/users?filter=not-enrolled`);
       expect(userRow(notEnrolled, pending.login)).to.not.equal(null);
