@@ -17,7 +17,7 @@ import { SCREENSHOTS } from '../helpers/page-checks.ts';
 
 // jsqr is CommonJS with `exports.default`: under NodeNext the default import is the module object.
 const jsQR = jsqrModule.default;
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(SCREENSHOTS, 'flow');
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 

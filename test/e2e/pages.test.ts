@@ -14,7 +14,7 @@ import type { AppConfig } from '../../src/config/load.ts';
 import { checkAt, SCREENSHOTS, serious, summaryTable, type PageCheck } from '../helpers/page-checks.ts';
 import { PAGES, type Tools } from './pages.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const WIDTHS = [{ width: 390, height: 844 }, { width: 1280, height: 900 }] as const;
 /** A zone other than UTC, so the pages' <time> elements visibly move to the viewer's zone. */
