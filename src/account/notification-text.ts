@@ -1,5 +1,5 @@
 import type { Notification } from '../domain/types.ts';
-import { formatDateTime } from '../http/format.ts';
+import { formatDateTime, plural } from '../http/format.ts';
 
 const s = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 /** "Chrome 142 on Linux"-style summary; the full user agent is too long to read and was cut mid-word. */
@@ -23,7 +23,7 @@ export function describe(n: Notification): { title: string; text: string } {
     case 'two-factor-disabled': return { title: 'Two-step sign-in turned off', text: `At ${when(d.at)}. If this wasn't you, contact your administrator now.` };
     case 'two-factor-reset': return { title: 'Your two-step sign-in was reset by an administrator', text: `You will be asked to set it up again at your next sign-in.` };
     case 'device-changed': return { title: 'New authenticator device confirmed', text: `At ${when(d.at)}. Codes from your old phone no longer work.` };
-    case 'recovery-code-used': return { title: 'A recovery code was used', text: `${d.ip ? `From ${s(d.ip)} at` : 'At'} ${when(d.at)}. ${s(d.remaining)} codes left.` };
+    case 'recovery-code-used': return { title: 'A recovery code was used', text: `${d.ip ? `From ${s(d.ip)} at` : 'At'} ${when(d.at)}. ${plural(Number(d.remaining ?? 0), 'recovery code')} left.` };
     case 'recovery-codes-regenerated': return { title: 'New recovery codes generated', text: 'Your old recovery codes no longer work.' };
     case 'recovery-codes-low': return { title: 'Few recovery codes left', text: `Only ${s(d.remaining)} left. Generate new ones under Security.` };
     case 'second-factor-locked': return { title: 'Too many wrong codes', text: `Sign-in codes for your account are paused until ${when(d.until)}. If this wasn't you, tell your administrator now: someone may know your password.` };

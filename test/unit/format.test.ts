@@ -67,3 +67,19 @@ describe('time left: the unit a person would say', () => {
     expect(timeLeft(deadline, new Date(deadline.getTime() + 1))).to.deep.equal({ unit: 'none', n: 0 });
   });
 });
+
+describe('notification text: moments with hour and zone, plurals right', () => {
+  it('a recovery code used: "1 recovery code left", "3 recovery codes left", the moment in the one format', async () => {
+    const { describe: text } = await import('../../src/account/notification-text.ts');
+    const n = (remaining: number) => text({ id: '1', userId: 'u', kind: 'recovery-code-used', createdAt: new Date(0), readAt: null, data: { remaining, at: '2026-12-02T13:26:00.000Z' } }).text;
+    expect(n(1)).to.equal('At 2 Dec 2026, 13:26 UTC. 1 recovery code left.');
+    expect(n(3)).to.contain('3 recovery codes left');
+  });
+
+  it('a deadline approaching and a blocked sign-in say the hour of the deadline', async () => {
+    const { describe: text } = await import('../../src/account/notification-text.ts');
+    const data = { deadline: '2026-12-02T13:26:00.000Z' };
+    expect(text({ id: '1', userId: 'u', kind: 'deadline-approaching', createdAt: new Date(0), readAt: null, data }).text).to.equal('Your administrator requires it by 2 Dec 2026, 13:26 UTC.');
+    expect(text({ id: '1', userId: 'u', kind: 'sign-in-denied', createdAt: new Date(0), readAt: null, data }).text).to.contain('ended on 2 Dec 2026, 13:26 UTC.');
+  });
+});
