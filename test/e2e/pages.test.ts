@@ -7,6 +7,7 @@ import { freePort, startInstance, type TestInstance } from '../helpers/instance.
 import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
 import { ManualClock } from '../../src/ports/clock.ts';
 import { changePolicy } from '../../src/auth/admin-actions.ts';
+import { newRecoveryCodes } from '../../src/auth/enrollment.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { demoApp } from '../../src/demo/app.ts';
 import { withBuiltInClients } from '../../src/oidc/clients.ts';
@@ -66,6 +67,14 @@ describe('e2e: every page at 390 and 1280 px (overflow, axe-core)', function () 
       idp, demoUrl,
       user: async (opts = {}) => createUser(idp.deps, { role: opts.role, enrolled: opts.enrolled, login: `person.${++n}.${Date.now()}@example.com` }),
       overdueUser: () => overdue,
+      fewCodesUser: async () => {
+        const u = await tools.user({ enrolled: true });
+        const { codes, hashes } = await newRecoveryCodes(idp.deps);
+        const sealed = idp.deps.secrets.seal(u.secret!);
+        await idp.deps.users.setPendingSecret(u.user.id, sealed, idp.clock.now());
+        await idp.deps.users.confirmPendingSecret(u.user.id, sealed, idp.clock.now(), hashes.slice(0, 3));
+        return { ...u, recoveryCodes: codes.slice(0, 3) };
+      },
       code: (u) => codeAt(u.secret!, idp.clock.now().getTime()),
       password: async (page, u) => {
         await page.waitForSelector('input#login');

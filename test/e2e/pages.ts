@@ -10,6 +10,8 @@ export interface Tools {
   demoUrl: string;
   /** A fresh person (each page gets its own, so codes and locks never collide). */
   user(opts?: { role?: Role; enrolled?: boolean; name?: string }): Promise<TestUser>;
+  /** An enrolled person with only three recovery codes (one more use leaves two: the warning page). */
+  fewCodesUser(): Promise<TestUser>;
   /** A person whose set time ran out before the suite started (the blocked page). */
   overdueUser(): TestUser;
   /** The current code of a user's authenticator app. */
@@ -62,6 +64,16 @@ export const PAGES: PageSpec[] = [
         await page.locator('#code').fill('00000');
         await navigation(page, () => page.locator('#code').press('0'));
       }
+    },
+  },
+  {
+    name: 'few recovery codes left (warning)', heading: 'You are signed in', reach: async (page, t) => {
+      const u = await t.fewCodesUser();
+      await t.startDemoSignIn(page);
+      await t.password(page, u);
+      await navigation(page, () => page.getByRole('link', { name: 'Use a recovery code' }).click());
+      await page.locator('#code').fill(u.recoveryCodes![0]!);
+      await navigation(page, () => button(page, 'Verify').click());
     },
   },
   {
