@@ -12,11 +12,11 @@ function browserName(ua: string): string {
   }
   return ua.slice(0, 60) || 'unknown browser';
 }
-const when = (v: unknown) => (v ? formatDateTime(new Date(String(v))) : '');
 
-/** What each notification says to a person. */
-export function describe(n: Notification): { title: string; text: string } {
+/** What each notification says to a person (`fmt` writes its moments: plain text by default, <time> in pages via textToHtml). */
+export function describe(n: Notification, fmt: (d: Date) => string = formatDateTime): { title: string; text: string } {
   const d = n.data;
+  const when = (v: unknown) => (v ? fmt(new Date(String(v))) : '');
   switch (n.kind) {
     case 'password-accepted': return { title: 'Your password was used to sign in', text: `From ${s(d.ip)} (${browserName(s(d.userAgent))}) at ${when(d.at)}. If this wasn't you, tell your administrator now: someone may know your password.` };
     case 'two-factor-enabled': return { title: 'Two-step sign-in turned on', text: `At ${when(d.at)}.` };

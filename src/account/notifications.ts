@@ -7,6 +7,7 @@ import { accountProofs, accountState, checkAccountSession } from './session.ts';
 import { heldAuthenticator } from '../domain/session-validity.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { describe } from './notification-text.ts';
+import { textToHtml } from '../http/format.ts';
 
 const SSE_POLL_MS = 5000;
 const SSE_MAX_MS = 10 * 60 * 1000;
@@ -25,7 +26,7 @@ export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Read
       const items = (await deps.notifications.list(user.id, 100)).map((n) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
-          ...describe(n), readAt: n.readAt, when: n.createdAt,
+          title: describe(n).title, textHtml: textToHtml((fmt) => describe(n, fmt).text), readAt: n.readAt, when: n.createdAt,
           code: codeLive && mayShowCodes ? n.data.code : null,
           codeWithheld: codeLive && !mayShowCodes,
           codeUntil: codeLive ? new Date(String(n.data.codeExpiresAt)) : null,

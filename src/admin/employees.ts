@@ -6,7 +6,7 @@ import type { Policy, User } from '../domain/types.ts';
 import { searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { UserPage } from '../ports/user-repository.ts';
-import { formatDateTime, formatRemaining } from '../http/format.ts';
+import { formatRemaining, textToHtml } from '../http/format.ts';
 import { employeesLink, parseEmployeesQuery, STATUS_LABELS, type EmployeesQuery } from './employees-query.ts';
 
 export const EMPLOYEES_PAGE_SIZE = 50;
@@ -40,8 +40,12 @@ export function employeesPage(deps: Deps) {
   async function lockText(id: string, login: string, nowMs: number): Promise<string | null> {
     const codes = await deps.limiter.lockedUntil(secondFactorKey(id), nowMs);
     const passwords = await deps.limiter.lockedUntil(passwordKey(login), nowMs);
-    const parts = [codes ? `wrong codes, until ${formatDateTime(new Date(codes))}` : null, passwords ? `wrong passwords, until ${formatDateTime(new Date(passwords))}` : null];
-    return codes || passwords ? `locked (${parts.filter(Boolean).join('; ')})` : null;
+    if (!codes && !passwords) return null;
+    // HTML: each moment a <time>.
+    return textToHtml((fmt) => {
+      const parts = [codes ? `wrong codes, until ${fmt(new Date(codes))}` : null, passwords ? `wrong passwords, until ${fmt(new Date(passwords))}` : null];
+      return `locked (${parts.filter(Boolean).join('; ')})`;
+    });
   }
 
   async function row(u: User, policy: Policy, now: Date) {

@@ -5,7 +5,7 @@ import { currentPolicy } from '../auth/policy.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime } from '../http/format.ts';
+import { formatDateTime, textToHtml } from '../http/format.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { auditDetails } from './audit-text.ts';
@@ -92,7 +92,7 @@ export function adminRoutes(deps: Deps) {
       }
       const entries = listed.map((e) => ({
         when: e.at, actor: logins.get(e.actor) ?? e.actor, action: e.action,
-        target: e.target ? logins.get(e.target) ?? e.target : '', details: auditDetails(e.details),
+        target: e.target ? logins.get(e.target) ?? e.target : '', details: textToHtml((fmt) => auditDetails(e.details, fmt)),
       }));
       await ctx.render('admin/audit', { title: 'Audit log', entries, page, pages });
     },

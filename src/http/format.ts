@@ -25,6 +25,18 @@ export function formatSoon(d: Date, now: Date, fmt: (d: Date) => string = format
   return `in ${minutes} minute${minutes === 1 ? '' : 's'} (${fmt(d)})`;
 }
 
+const MARK = '\u2063'; // an invisible separator: never part of our own texts
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * A sentence written for plain text, as HTML for a page: `write` gets the formatter to use for its
+ * moments; the rest is escaped and each moment becomes a <time> (so it moves to the viewer's zone).
+ */
+export function textToHtml(write: (fmt: (d: Date) => string) => string): string {
+  const text = write((d) => `${MARK}${d.toISOString()}${MARK}`);
+  return escapeHtml(text).replace(new RegExp(`${MARK}([^${MARK}]+)${MARK}`, 'g'), (_, iso: string) => timeTag(iso));
+}
+
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** "3 days", "1 day", "23 hours", "40 minutes", "no time" (the domain decides the unit). */

@@ -74,11 +74,12 @@ describe('integration: every page speaks one vocabulary and shows moments as <ti
     }
   });
 
-  it('no page writes a date without its time (no "15 June 2026", no bare ISO dates in the text)', () => {
+  it('no page writes a moment outside a <time> (so none stays in UTC, none lacks the hour)', () => {
     for (const p of pages) {
       const text = readableText(p.page.html.replace(/<time[^>]*>[^<]*<\/time>/g, ' '));
       expect(/\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b/.exec(text)?.[0] ?? null, p.name).to.equal(null);
-      expect(/\b\d{1,2} [A-Z][a-z]{2,3} \d{4}(?!, \d\d:\d\d UTC)/.exec(text)?.[0] ?? null, p.name).to.equal(null);
+      // Every moment in a page is a <time> (flash messages after a form are plain text, "… UTC"; none is on this tour).
+      expect(/\b\d{1,2} [A-Z][a-z]{2,3} \d{4}\b/.exec(text)?.[0] ?? null, p.name).to.equal(null);
     }
   });
 

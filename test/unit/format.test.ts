@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDateTime, formatSoon, formatTimeLeft, plural, timeTag } from '../../src/http/format.ts';
+import { formatDateTime, formatSoon, formatTimeLeft, plural, textToHtml, timeTag } from '../../src/http/format.ts';
 import { DAY_MS, timeLeft } from '../../src/domain/deadline.ts';
 
 const HOUR = 60 * 60 * 1000;
@@ -30,6 +30,13 @@ describe('format: one way to write a moment', () => {
     expect(formatSoon(at('2026-12-02T13:00:20Z'), now)).to.equal('in 1 minute (2 Dec 2026, 13:00 UTC)');
     expect(formatSoon(at('2026-12-02T18:00:00Z'), now)).to.equal('2 Dec 2026, 18:00 UTC');
     expect(formatSoon(at('2026-12-02T13:15:00Z'), now, timeTag)).to.match(/^in 15 minutes \(<time datetime="2026-12-02T13:15:00.000Z"/);
+  });
+
+  it('textToHtml: a plain-text sentence for a page: escaped, each moment a <time>', () => {
+    const html = textToHtml((fmt) => `From <b>"ada"</b> & co at ${fmt(at('2026-12-02T13:26:00Z'))}. Until ${fmt(at('2026-12-03T08:00:00Z'))}.`);
+    expect(html).to.equal('From &#60;b&#62;&#34;ada&#34;&#60;/b&#62; &#38; co at <time datetime="2026-12-02T13:26:00.000Z" title="2 Dec 2026, 13:26 UTC" data-local>2 Dec 2026, 13:26 UTC</time>. '
+      + 'Until <time datetime="2026-12-03T08:00:00.000Z" title="3 Dec 2026, 08:00 UTC" data-local>3 Dec 2026, 08:00 UTC</time>.');
+    expect(textToHtml(() => 'no moments')).to.equal('no moments');
   });
 
   it('plural: 1 day, 0 days, 2 days', () => {
