@@ -13,6 +13,7 @@ import { demoApp } from '../../src/demo/app.ts';
 import { withBuiltInClients } from '../../src/oidc/clients.ts';
 import type { AppConfig } from '../../src/config/load.ts';
 import { checkAt, SCREENSHOTS, serious, summaryTable, type PageCheck } from '../helpers/page-checks.ts';
+import { retiredWord, withoutIdentifiers } from '../helpers/vocabulary.ts';
 import { PAGES, type Tools } from './pages.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -126,6 +127,9 @@ describe('e2e: every page at 390 and 1280 px (overflow, axe-core)', function () 
         const h1 = (await page.locator('h1').first().innerText()).trim();
         if (typeof spec.heading === 'string') expect(h1, `${spec.name}: h1`).to.equal(spec.heading);
         else expect(h1, `${spec.name}: h1`).to.match(spec.heading);
+        // One vocabulary on every page, including those only a browser reaches (consent, select-account, …).
+        const words = await page.evaluate(() => [document.body.innerText, ...Array.from(document.querySelectorAll('[title],[alt],[aria-label],[placeholder],[data-confirm]'), (el) => ['title', 'alt', 'aria-label', 'placeholder', 'data-confirm'].map((a) => el.getAttribute(a) ?? '').join(' '))].join(' '));
+        expect(retiredWord(withoutIdentifiers(words)), `${spec.name}: retired word`).to.equal(null);
         const here: PageCheck[] = [];
         for (const { width, height } of WIDTHS) here.push(await checkAt(page, spec.name, index, width, height));
         checks.push(...here);

@@ -5,13 +5,8 @@ import { usage } from '../../src/cli/commands.ts';
 import type { Notification, NotificationKind } from '../../src/domain/types.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { readableText, tourPages, type TouredPage } from '../helpers/page-tour.ts';
+import { FORBIDDEN, retiredWord as found, withoutIdentifiers as identifiers } from '../helpers/vocabulary.ts';
 
-/** Words issue 12 retired: one thing has one name ("two-step sign-in", "sign-in code", "Set up", "Turn on"). */
-const FORBIDDEN = /\b2FA\b|two[- ]factor|two-step verification|authentication code|one-time code|one-time sign-in code/i;
-const OLD_BUTTONS = /\bEnable\b|Verify and turn on/;
-const found = (text: string) => FORBIDDEN.exec(text)?.[0] ?? OLD_BUTTONS.exec(text)?.[0] ?? null;
-/** Identifiers that are not words: CLI command names, and raw audit action keys (their wording is the audit page's own job). */
-const identifiers = (text: string) => text.replace(/\breset-2fa\b/g, '').replace(/\btwo-factor\.[a-z-]+\b/g, '');
 const START = Date.UTC(2026, 5, 1, 12, 0, 0);
 
 const KINDS: NotificationKind[] = ['password-accepted', 'two-factor-enabled', 'two-factor-disabled', 'two-factor-reset', 'device-changed', 'recovery-code-used',
