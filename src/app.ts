@@ -13,6 +13,7 @@ import { healthRoutes, Readiness, type ReadinessCheck } from './http/health.ts';
 import { metricsRoute } from './http/metrics-route.ts';
 import type { PromMetrics } from './infra/metrics.ts';
 import { staticAssets } from './http/static.ts';
+import { timeTag } from './http/format.ts';
 import { interactionRouter } from './interaction/router.ts';
 import { accountRouter } from './account/router.ts';
 import { adminRouter } from './admin/router.ts';
@@ -62,6 +63,7 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
     ctx.state.path = ctx.path; // navigation marks the current page (aria-current)
     ctx.state.adminContact = deps.config.adminContact;
     ctx.state.supportContact = deps.config.support.contact;
+    ctx.state.time = timeTag; // every page shows a moment as <%- time(date) %>
     await next();
   });
   provider.use(storeOutages(deps.logger, deps.metrics));

@@ -3,12 +3,12 @@ import { PassThrough } from 'node:stream';
 import { DomainError } from '../domain/errors.ts';
 import type { Deps } from '../ports/deps.ts';
 import type { Readiness } from '../http/health.ts';
-import { formatDateTime } from '../http/format.ts';
 import { accountProofs, accountState, checkAccountSession } from './session.ts';
 import { heldAuthenticator } from '../domain/session-validity.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
 import { describeGroup } from './notification-text.ts';
 import { groupRepeats } from '../domain/notification-groups.ts';
+import { textToHtml } from '../http/format.ts';
 
 const SSE_POLL_MS = 5000;
 const SSE_MAX_MS = 10 * 60 * 1000;
@@ -28,10 +28,10 @@ export function notificationRoutes(deps: Deps, rp: RelyingParty, readiness: Read
       const items = groupRepeats(shown).map(({ latest: n, count, unread, alert }) => {
         const codeLive = typeof n.data.code === 'string' && typeof n.data.codeExpiresAt === 'string' && new Date(n.data.codeExpiresAt) > now;
         return {
-          ...describeGroup(n, count, now), unread, alert, count, when: formatDateTime(n.createdAt),
+          title: describeGroup(n, count, now).title, textHtml: textToHtml((fmt) => describeGroup(n, count, now, fmt).text), unread, alert, count, when: n.createdAt,
           code: codeLive && mayShowCodes ? n.data.code : null,
           codeWithheld: codeLive && !mayShowCodes,
-          codeUntil: codeLive ? formatDateTime(new Date(String(n.data.codeExpiresAt))) : null,
+          codeUntil: codeLive ? new Date(String(n.data.codeExpiresAt)) : null,
         };
       });
       // Viewed is read: what this page shows (up to its newest item), in one write. Anything that

@@ -27,7 +27,7 @@ export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness
       if (ctx.query.error === 'access_denied' && ctx.query.error_description === DEADLINE_DENIED) {
         // Refused for the set time being over: the same blocked page as at sign-in, not "cancelled".
         ctx.status = 403;
-        await ctx.render('interaction/denied', { title: 'Account page blocked', uid: null, deadlineText: null, canRequest: false, notice: null });
+        await ctx.render('interaction/denied', { title: 'Account page blocked', uid: null, deadline: null, canRequest: false, notice: null });
         return;
       }
       ctx.status = 401;

@@ -8,10 +8,10 @@ import { codeFromOldPhone, confirmEnrollment, hasOwnPending, pendingEnrollment, 
 import { disableOwnTwoFactor, otherAdminsWithTwoFactor } from '../auth/disable.ts';
 import { verifyCurrentFactor } from '../auth/step-up.ts';
 import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
-import { daysLeft, setupDueBy } from '../domain/deadline.ts';
+import { setupDueBy } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime, formatTimeLeft } from '../http/format.ts';
 import { accountProofs, accountState } from './session.ts';
 
 const OLD_PHONE_HINT = 'That code is from your old phone. Open the authenticator app on your new phone, scan the QR code on this page, and enter the code the new phone shows.';
@@ -21,14 +21,12 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   const { user, policy } = accountState(ctx);
   const now = deps.clock.now();
   const dueBy = !user.twoFactor.enabled ? setupDueBy(user, policy) : null;
-  const left = dueBy ? daysLeft(dueBy, now) : 0;
-  const banner = !dueBy ? null
-    : dueBy > now ? `Your administrator requires two-step sign-in. ${left} day${left === 1 ? '' : 's'} left to set it up (until ${formatDate(dueBy)}).`
-      : `Your deadline to set up two-step sign-in ended on ${formatDate(dueBy)}.`;
+  // The view writes the banner: "N days left to set it up (until <time>)" or "ended on <time>".
+  const banner = dueBy ? { dueBy, overdue: dueBy <= now, leftText: formatTimeLeft(dueBy, now) } : null;
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
   await ctx.render('account/security', {
     title: 'Security', notice, error, banner,
-    enabledAt: user.twoFactor.enabledAt ? formatDateTime(user.twoFactor.enabledAt) : '',
+    enabledAt: user.twoFactor.enabledAt ?? null,
     codesLeft: user.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
     disableReason: allowed.ok ? null : allowed.reason,
   });
@@ -137,7 +135,7 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       if (accountState(ctx).user.twoFactor.enabled !== action.includes('/device/')) {
         throw accountState(ctx).user.twoFactor.enabled
           ? new DomainError('two_factor_already_on', 'Two-step sign-in is already on. To use a new phone, choose "My mobile device has changed" under Security.', 409)
-          : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Enable" under Security.', 409);
+          : new DomainError('two_factor_not_on', 'Two-step sign-in is not on yet. Choose "Set up two-step sign-in" under Security.', 409);
       }
       const form = parseForm(ctx, codeForm);
       const { user, session } = accountState(ctx);

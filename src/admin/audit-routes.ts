@@ -3,6 +3,7 @@ import { pipeline, Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import type { AuditEntry } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
+import { textToHtml } from '../http/format.ts';
 import type { AuditQuery } from '../ports/audit-log.ts';
 import { AUDIT_ACTIONS, auditActionText, auditDetails } from './audit-text.ts';
 import { auditLink, dayRange, parseAuditQuery, type AuditFilters } from './audit-query.ts';
@@ -48,7 +49,7 @@ export function auditRoutes(deps: Deps) {
       const who = await names(page.entries.flatMap((e) => [e.actor, e.target ?? '']));
       const entries = page.entries.map((e) => ({
         when: shownDateTime(e.at), actor: who.get(e.actor) ?? e.actor, action: e.action, what: auditActionText(e.action),
-        target: e.target ? who.get(e.target) ?? e.target : '', details: auditDetails(e.details),
+        target: e.target ? who.get(e.target) ?? e.target : '', details: textToHtml((fmt) => auditDetails(e.details, fmt)),
       }));
       const first = page.entries[0];
       const last = page.entries.at(-1);

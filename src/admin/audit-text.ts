@@ -50,16 +50,16 @@ export function auditActionText(action: string): string {
   return spelled ? spelled[0]!.toUpperCase() + spelled.slice(1) : action;
 }
 
-function detailValue(v: unknown): string {
+function detailValue(v: unknown, fmt: (d: Date) => string): string {
   if (typeof v === 'boolean') return v ? 'yes' : 'no';
-  if (typeof v === 'string' && ISO_INSTANT.test(v)) return formatDateTime(new Date(v));
+  if (typeof v === 'string' && ISO_INSTANT.test(v)) return fmt(new Date(v));
   return typeof v === 'object' ? JSON.stringify(v) : String(v);
 }
 
 /** "until: 10 Jul 2026, 23:59 UTC · via: cli:ops" rather than raw JSON with ISO timestamps. */
-export function auditDetails(details: Record<string, unknown>): string {
+export function auditDetails(details: Record<string, unknown>, fmt: (d: Date) => string = formatDateTime): string {
   return Object.entries(details)
     .filter(([, v]) => v !== null && v !== undefined && v !== '')
-    .map(([k, v]) => `${DETAIL_LABELS[k] ?? k}: ${detailValue(v)}`)
+    .map(([k, v]) => `${DETAIL_LABELS[k] ?? k}: ${detailValue(v, fmt)}`)
     .join(' · ');
 }

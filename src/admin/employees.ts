@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import { currentPolicy } from '../auth/policy.ts';
-import { daysLeft, isExempt, setupDueBy } from '../domain/deadline.ts';
+import { isExempt, setupDueBy } from '../domain/deadline.ts';
+import { formatRemaining } from '../http/format.ts';
 import type { Policy, User } from '../domain/types.ts';
 import { matchesFilter, searchKey, statusFilter, type UserFilter } from '../domain/user-filter.ts';
 import { USER_SORTS } from '../domain/user-sort.ts';
@@ -8,7 +9,7 @@ import type { Deps } from '../ports/deps.ts';
 import type { UserPage } from '../ports/user-repository.ts';
 import { employeesLink, parseEmployeesQuery, personLink, SORT_LABELS, STATUS_LABELS, STATUSES, type EmployeeStatus, type EmployeesQuery } from './employees-query.ts';
 import { isLocked, lockState, recentlyLockedIds, type LockState } from './locks.ts';
-import { plural, shownDate, shownDateTime, type ShownDate } from './words.ts';
+import { shownDate, shownDateTime, type ShownDate } from './words.ts';
 
 export const EMPLOYEES_PAGE_SIZE = 50;
 
@@ -36,7 +37,8 @@ function emptyText(query: EmployeesQuery, paged: boolean): string {
   return `No ${NOUNS[query.status]}${search}${paged ? ' on this page' : ''}.`;
 }
 
-export interface Badge { kind: string; text: string; title?: string }
+/** A state badge; `until` (ISO) is shown after the text as a <time>. */
+export interface Badge { kind: string; text: string; title?: string; until?: string }
 
 /** The state badges of a person, shared by the list and the person page. */
 export function badgesFor(u: User, policy: Policy, now: Date, locks: LockState): { badges: Badge[]; deadline: ShownDate | null; left: string | null; overdue: boolean } {
@@ -46,12 +48,12 @@ export function badgesFor(u: User, policy: Policy, now: Date, locks: LockState):
   if (overdue) badges.push({ kind: 'overdue', text: 'Overdue' });
   if (isLocked(locks)) {
     const until = [locks.codes, locks.passwords].filter((d): d is Date => d !== null).sort((a, b) => b.getTime() - a.getTime())[0]!;
-    badges.push({ kind: 'locked', text: 'Locked', title: `${locks.codes ? 'Too many wrong sign-in codes' : 'Too many wrong passwords'}; until ${shownDateTime(until).text}` });
+    badges.push({ kind: 'locked', text: 'Locked until', until: until.toISOString(), title: locks.codes ? 'Too many wrong sign-in codes' : 'Too many wrong passwords' });
   }
-  if (isExempt(u, now) && u.enforcement.exemptUntil) badges.push({ kind: 'exempt', text: `Exempt until ${shownDate(u.enforcement.exemptUntil).text}` });
+  if (isExempt(u, now) && u.enforcement.exemptUntil) badges.push({ kind: 'exempt', text: 'Exempt until', until: u.enforcement.exemptUntil.toISOString() });
   if (u.role === 'admin') badges.push({ kind: 'admin', text: 'Admin' });
   if (!u.active) badges.push({ kind: 'inactive', text: 'Deactivated' });
-  const left = due && !overdue ? `${plural(daysLeft(due, now), 'day')} left` : null;
+  const left = due && !overdue ? `${formatRemaining(due, now)} left` : null;
   return { badges, deadline: due ? shownDate(due) : null, left, overdue };
 }
 

@@ -7,6 +7,7 @@ import { decodeAuditCursor } from '../domain/audit-query.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
+import { textToHtml } from '../http/format.ts';
 import { field, parseForm } from '../http/body.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
@@ -81,7 +82,7 @@ export function personRoutes(deps: Deps) {
       exemptUntil: user.enforcement.exemptUntil && user.enforcement.exemptUntil > now ? shownDate(user.enforcement.exemptUntil) : null,
       setBy: user.enforcement.deadline && user.enforcement.deadlineSetBy ? setBy?.login ?? user.enforcement.deadlineSetBy : null,
       lockCodes: locks.codes ? shownDateTime(locks.codes) : null, lockPasswords: locks.passwords ? shownDateTime(locks.passwords) : null,
-      history: history.entries.map((e) => ({ when: shownDateTime(e.at), actor: actors.get(e.actor) ?? e.actor, what: auditActionText(e.action), action: e.action, details: auditDetails(e.details) })),
+      history: history.entries.map((e) => ({ when: shownDateTime(e.at), actor: actors.get(e.actor) ?? e.actor, what: auditActionText(e.action), action: e.action, details: textToHtml((fmt) => auditDetails(e.details, fmt)) })),
       newer: (before ? history.more : after !== undefined) && first ? historyLink({ before: first }) : null,
       older: (before !== undefined || history.more) && last ? historyLink({ after: last }) : null,
       fullLog: auditLink({ person: user.login, actor: '', action: '', from: '', to: '' }),

@@ -1,4 +1,5 @@
 import type { PolicyPreview } from '../auth/policy-change.ts';
+import { formatDateTime } from '../http/format.ts';
 import { plural, shownDate, type ShownDate } from './words.ts';
 
 /** One statement of the preview; `choice` marks the ones the admin decides (radio or checkbox). */
@@ -15,13 +16,13 @@ export interface PreviewLine {
 const people = (n: number) => plural(n, 'person', 'people');
 const has = (n: number) => (n === 1 ? 'has' : 'have');
 
-/** What the preview page says, sentence by sentence, from the counts and the domain plan. */
-export function previewLines(p: PolicyPreview, now: Date): { lines: PreviewLine[]; newDeadline: ShownDate | null } {
+/** What the preview page says, sentence by sentence, from the counts and the domain plan (`fmt` writes its moments). */
+export function previewLines(p: PolicyPreview, now: Date, fmt: (d: Date) => string = formatDateTime): { lines: PreviewLine[]; newDeadline: ShownDate | null } {
   const { before, change, plan } = p;
   const lines: PreviewLine[] = [];
   const after = plan.standardAfter ? shownDate(plan.standardAfter) : null;
   const passed = plan.standardAfter !== null && plan.standardAfter <= now;
-  const passedWarning = passed ? `${after!.text} has already passed: they would be refused at their next sign-in.` : undefined;
+  const passedWarning = passed ? `${fmt(plan.standardAfter!)} has already passed: they would be refused at their next sign-in.` : undefined;
 
   if (plan.turningOn) lines.push({ id: 'status', text: `Two-step sign-in becomes mandatory, with a set time of ${plural(change.graceDays, 'day')}.` });
   else if (plan.turningOff) lines.push({ id: 'status', text: `Two-step sign-in becomes optional: nobody is refused for not having it.${p.overdueNow ? ` ${people(p.overdueNow)} who ${p.overdueNow === 1 ? 'is' : 'are'} overdue can sign in again.` : ''} Deadlines are kept but count for nothing while it is optional.` });
@@ -31,15 +32,15 @@ export function previewLines(p: PolicyPreview, now: Date): { lines: PreviewLine[
 
   if (plan.turningOn && after) {
     lines.push(p.standard
-      ? { id: 'standard', text: `${people(p.standard)} without two-step sign-in: deadline ${after.text}.`, warning: passedWarning }
+      ? { id: 'standard', text: `${people(p.standard)} without two-step sign-in: deadline ${fmt(plan.standardAfter!)}.`, warning: passedWarning }
       : { id: 'standard', text: `Nobody else is without two-step sign-in now; people added later get ${plural(change.graceDays, 'day')} from when they are added.` });
   } else if (plan.setTimeChanged && after && plan.standardBefore && p.standard === 0) {
     lines.push({ id: 'standard', text: 'Nobody has a deadline the policy gave: no deadline to move.' });
   } else if (plan.setTimeChanged && after && plan.standardBefore) {
-    const was = shownDate(plan.standardBefore).text;
+    const was = fmt(plan.standardBefore);
     lines.push({
       id: 'standard', choice: 'standard', text: `${people(p.standard)} without two-step sign-in ${has(p.standard)} the deadline the policy gave (${was}).`,
-      keep: `Keep: deadline stays ${was}`, move: `Move: deadline moves to ${after.text}`, warning: passedWarning,
+      keep: `Keep: deadline stays ${was}`, move: `Move: deadline moves to ${fmt(plan.standardAfter!)}`, warning: passedWarning,
     });
   } else if (change.mandatory && !plan.setTimeChanged) {
     lines.push({ id: 'standard', text: 'No deadline changes.' });
@@ -48,7 +49,7 @@ export function previewLines(p: PolicyPreview, now: Date): { lines: PreviewLine[
     const passedNote = p.individualPassed ? ` (${p.individualPassed === p.individual ? 'all' : p.individualPassed} passed)` : '';
     lines.push({
       id: 'individual', choice: 'individual', text: `${people(p.individual)} ${has(p.individual)} a deadline set individually${passedNote} (an extension or a reset). It stays unless you tick the box.`,
-      move: `Also move ${p.individual === 1 ? 'this deadline' : `these ${p.individual} deadlines`} to ${after.text}`,
+      move: `Also move ${p.individual === 1 ? 'this deadline' : `these ${p.individual} deadlines`} to ${fmt(plan.standardAfter!)}`,
     });
   }
   if (!plan.turningOn && plan.setTimeChanged && p.unstored > 0) {

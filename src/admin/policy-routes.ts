@@ -9,6 +9,7 @@ import { field, parseForm } from '../http/body.ts';
 import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { previewLines } from './policy-preview.ts';
+import { markedToHtml, markMoment } from '../http/format.ts';
 import { plural, shownDate, shownDateTime } from './words.ts';
 
 const policyFields = {
@@ -60,7 +61,10 @@ export function policyRoutes(deps: Deps) {
       if (!form) return showSettings(ctx, null, formError(ctx), 400);
       try {
         const preview = await previewPolicyChange(deps, accountState(ctx).user, toChange(form));
-        const { lines, newDeadline } = previewLines(preview, deps.clock.now());
+        // Sentences as HTML, each moment a <time> (shown in the viewer's zone).
+        const { lines: marked, newDeadline } = previewLines(preview, deps.clock.now(), markMoment);
+        const html = (t: string | undefined) => (t === undefined ? undefined : markedToHtml(t));
+        const lines = marked.map((l) => ({ ...l, text: html(l.text)!, keep: html(l.keep), move: html(l.move), warning: html(l.warning) }));
         await ctx.render('admin/policy-preview', {
           title: 'Check the change', lines, newDeadline, change: preview.change, version: version(preview.before.updatedAt),
         });

@@ -1,11 +1,9 @@
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime } from '../http/format.ts';
 
-/** "1 day", "2 days", "1 person", "3 people". */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
-}
+export { plural } from '../http/format.ts';
 
-/** A date as pages show it, with its ISO form for a <time datetime> wrapper. */
+/** A moment as admin pages show it: the one text format, and its ISO form for time() in the view. */
 export interface ShownDate { text: string; iso: string }
-export const shownDate = (d: Date): ShownDate => ({ text: formatDate(d), iso: d.toISOString() });
 export const shownDateTime = (d: Date): ShownDate => ({ text: formatDateTime(d), iso: d.toISOString() });
+/** Deadlines and exemptions end at a moment too: shown with their hour and zone like every other. */
+export const shownDate = shownDateTime;

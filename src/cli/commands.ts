@@ -6,6 +6,7 @@ import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
 import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
+import { formatDateTime } from '../http/format.ts';
 import type { Role, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 
@@ -74,7 +75,7 @@ export const commands: Record<string, Command> = {
       const before = await currentPolicy(deps);
       const bool = (x: string | boolean | undefined, d: boolean) => (x === undefined ? d : x === 'true' ? true : x === 'false' ? false : (() => { throw new DomainError('bad_value', 'Use true or false.'); })());
       const grace = v['grace-days'] === undefined ? before.graceDays : Number(v['grace-days']);
-      if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
+      if (!Number.isInteger(grace) || grace < 1 || grace > 365) throw new DomainError('bad_grace', '--grace-days must be 1 to 365: with 0, nobody without two-step sign-in could ever sign in to set it up.');
       // Existing deadlines stay unless asked (domain/policy-change.ts); individually set ones need their own flag.
       if (v.deadlines !== undefined && v.deadlines !== 'keep' && v.deadlines !== 'move') throw new DomainError('bad_value', '--deadlines must be keep or move.');
       const choice = { moveStandard: v.deadlines === 'move', moveIndividual: bool(v['move-individual'], false) };
@@ -113,8 +114,9 @@ export const commands: Record<string, Command> = {
     async run(deps, v) {
       const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await extendDeadline(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
-      console.log(`Deadline for ${user.login} extended.`);
+      const until = date(need(v, 'until'));
+      await extendDeadline(deps, admin, user.id, until, CLI_ACTOR);
+      console.log(`Deadline for ${user.login} extended to ${formatDateTime(until)}.`);
     },
   },
   exempt: {
@@ -123,8 +125,9 @@ export const commands: Record<string, Command> = {
     async run(deps, v) {
       const admin = await adminByLogin(deps, need(v, 'as'));
       const user = await userByLogin(deps, need(v, 'login'));
-      await exemptUntil(deps, admin, user.id, date(need(v, 'until')), CLI_ACTOR);
-      console.log(`${user.login} exempt until ${need(v, 'until')}.`);
+      const until = date(need(v, 'until'));
+      await exemptUntil(deps, admin, user.id, until, CLI_ACTOR);
+      console.log(`${user.login} exempt until ${formatDateTime(until)}.`);
     },
   },
   unlock: {
@@ -138,7 +141,7 @@ export const commands: Record<string, Command> = {
     },
   },
   'send-reminders': {
-    summary: '(notify users whose 2FA deadline is 7 or 1 days away; the server also does this hourly)',
+    summary: '(notify users whose deadline to set up two-step sign-in is 7 or 1 days away; the server also does this hourly)',
     options: {},
     async run(deps) {
       console.log(`Sent ${await sendDeadlineReminders(deps)} reminders.`);

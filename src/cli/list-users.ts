@@ -4,13 +4,14 @@ import { deadlineFor } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Policy, User } from '../domain/types.ts';
 import { hasControlCharacters, isUserStatus, MAX_PAGE_SIZE, MAX_SEARCH_LENGTH, searchKey, statusFilter, USER_STATUSES, type UserStatus } from '../domain/user-filter.ts';
+import { formatDateTime } from '../http/format.ts';
 import { flag, str, wholeNumber, type Command, type Values } from './command.ts';
 
 const DEFAULT_LIMIT = 100;
 
 function line(u: User, policy: Policy): string {
-  const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy)?.toISOString().slice(0, 10) ?? '' : '';
-  return [u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? '2FA on ' : '2FA off', deadline ? `deadline ${deadline}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd();
+  const deadline = !u.twoFactor.enabled && policy.mandatory ? deadlineFor(u, policy) ?? null : '';
+  return [u.login.padEnd(32), u.role.padEnd(9), u.twoFactor.enabled ? 'two-step sign-in on ' : 'two-step sign-in off', deadline ? `deadline ${formatDateTime(deadline)}` : '', u.active ? '' : '(inactive)'].join(' ').trimEnd();
 }
 
 function status(v: Values): UserStatus {

@@ -6,7 +6,7 @@ const MAX_SEED = 1_000_000;
 
 /** `seed --users N`: try the Employees page, the CLI and the benchmark with a company's worth of users. */
 export const seed: Command = {
-  summary: '--users N  (development only: N employees who share one password and one 2FA key, printed)',
+  summary: '--users N  (development only: N employees who share one password and one authenticator key, printed)',
   options: { users: str },
   async run(deps, v) {
     const count = wholeNumber(v, 'users', 1, MAX_SEED);
@@ -17,7 +17,7 @@ export const seed: Command = {
     console.log([
       `Seeded ${s.inserted} users in ${ms} ms: ${s.admins} admins, ${s.enrolled} with two-step sign-in, ${s.inserted - s.enrolled} without.`,
       `  password of every seeded user: ${SEED_PASSWORD}`,
-      `  2FA key (TOTP, base32) of those with two-step sign-in: ${SEED_TOTP_SECRET}`,
+      `  authenticator key (TOTP, base32) of those with two-step sign-in: ${SEED_TOTP_SECRET}`,
       `  e.g. admin ${s.firstAdmin}, employee ${s.firstEmployee}`,
       ...(deps.config.stores.users === 'memory'
         ? ['  The in-memory store ends with this command: seed MongoDB (USER_STORE=mongo MONGODB_URI=…), or start the server with DEMO_EMPLOYEES=N.']

@@ -31,7 +31,7 @@ export function demoApp(issuer: string, demoUrl: string, keys: string[]): Koa {
 <p>amr: <code id="amr">${esc(JSON.stringify(session.claims.amr))}</code> · acr: <code id="acr">${esc(session.claims.acr)}</code></p>
 <h2>ID token claims</h2><pre id="claims">${esc(JSON.stringify(session.claims, null, 2))}</pre><a class="button" href="/logout">Sign out</a>`)
       : page(`<p>This app trusts the company's sign-in. Nobody gets in without a password <em>and</em> a code.</p>
-<a class="button" id="sign-in" href="/login">Sign in</a> <a class="button" href="/login?mfa=1">Sign in (app requires 2FA)</a>`);
+<a class="button" id="sign-in" href="/login">Sign in</a> <a class="button" href="/login?mfa=1">Sign in (app requires two-step sign-in)</a>`);
   });
   router.get('/login', async (ctx) => {
     ctx.redirect(await rp.startLogin(ctx, '/', ctx.query.mfa ? { acr_values: 'mfa' } : {}));

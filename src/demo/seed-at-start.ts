@@ -6,7 +6,7 @@ import { SEED_PASSWORD, SEED_TOTP_SECRET, seedEmployees } from './seed-employees
 export async function seedAtStart(deps: Deps, count: number): Promise<string> {
   try {
     const s = await seedEmployees(deps, count);
-    return `  seeded:    ${s.inserted} employees (${s.admins} admins), password ${SEED_PASSWORD}, 2FA key ${SEED_TOTP_SECRET}, e.g. ${s.firstAdmin}`;
+    return `  seeded:    ${s.inserted} employees (${s.admins} admins), password ${SEED_PASSWORD}, authenticator key ${SEED_TOTP_SECRET}, e.g. ${s.firstAdmin}`;
   } catch (err) {
     if (err instanceof DomainError && err.code === 'already_seeded') return '  seeded:    employees already there (DEMO_EMPLOYEES)';
     throw err;

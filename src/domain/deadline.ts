@@ -37,6 +37,21 @@ export function daysLeft(deadline: Date, now: Date): number {
   return Math.max(1, calendarDay(deadline) - calendarDay(now));
 }
 
+export type TimeLeft = { unit: 'day' | 'hour' | 'minute'; n: number } | { unit: 'none'; n: 0 };
+
+/**
+ * How long is left, in the unit a person would say: whole calendar days (daysLeft) while a day or
+ * more remains, else hours, else minutes (both rounded up: 23 h 10 min is "24 hours", not "1 day").
+ */
+export function timeLeft(deadline: Date, now: Date): TimeLeft {
+  const ms = deadline.getTime() - now.getTime();
+  if (ms <= 0) return { unit: 'none', n: 0 };
+  if (ms >= DAY_MS) return { unit: 'day', n: daysLeft(deadline, now) };
+  const hours = Math.ceil(ms / (60 * 60 * 1000));
+  if (ms >= 60 * 60 * 1000) return { unit: 'hour', n: hours };
+  return { unit: 'minute', n: Math.ceil(ms / 60_000) };
+}
+
 export function isExempt(user: User, now: Date): boolean {
   return Boolean(user.enforcement.exemptUntil && user.enforcement.exemptUntil > now);
 }

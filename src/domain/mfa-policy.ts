@@ -55,7 +55,7 @@ export function canDisableTwoFactor(input: { user: User; policy: Policy; otherAd
 export function canMakeMandatory(admin: User): Permission {
   if (admin.role !== 'admin') return { ok: false, reason: 'Only administrators can change the policy.' };
   if (!admin.twoFactor.enabled) {
-    return { ok: false, reason: 'Enable two-step sign-in on your own account before making it mandatory for everyone.' };
+    return { ok: false, reason: 'Set up two-step sign-in on your own account before making it mandatory for everyone.' };
   }
   return { ok: true };
 }

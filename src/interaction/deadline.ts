@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { remindIfDue } from '../auth/reminders.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { DAY_MS, DEADLINE_DENIED, daysLeft } from '../domain/deadline.ts';
+import { DAY_MS, DEADLINE_DENIED } from '../domain/deadline.ts';
 import { activeAdminsExcept } from '../domain/user-filter.ts';
 import { userBatches } from '../auth/user-batches.ts';
 import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
-import { formatDate, formatDateTime } from '../http/format.ts';
+import { formatDateTime, formatTimeLeft } from '../http/format.ts';
 import { moreTimeAskedUntil, requestMoreTime } from '../auth/more-time.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { abortSignIn, finishSignIn } from './finish.ts';
@@ -43,8 +43,8 @@ export function showDeadline(step: StepDeps) {
       title: 'Set up two-step sign-in',
       uid: ctx.params.uid,
       signingInAs: state.user.login,
-      daysLeft: daysLeft(until, step.deps.clock.now()),
-      deadlineText: formatDate(until),
+      leftText: formatTimeLeft(until, step.deps.clock.now()),
+      until,
       allowLater: true,
     });
   };
@@ -66,7 +66,7 @@ async function renderDenied(ctx: Context, step: StepDeps, state: SignInState, no
   await ctx.render('interaction/denied', {
     title: 'Sign-in blocked',
     uid: ctx.params.uid,
-    deadlineText: formatDate(state.next.deadline),
+    deadline: state.next.deadline,
     canRequest: !askedUntil,
     notice: notice ?? (askedUntil ? `You asked for more time. You can ask again after ${formatDateTime(askedUntil)}.` : null),
   });

@@ -5,7 +5,7 @@ import { useRecoveryCode } from '../auth/recovery.ts';
 import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
 import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatSoon } from '../http/format.ts';
+import { formatSoon, timeTag } from '../http/format.ts';
 import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn, withProof } from './finish.ts';
 import { secondFactorKey } from '../auth/limits.ts';
@@ -38,7 +38,7 @@ async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<
     title: 'Too many attempts',
     uid: ctx.params.uid,
     message: busy ? 'Several codes for this account are being checked at this moment.' : 'Too many wrong codes were entered for this account.',
-    untilText: formatSoon(until, step.deps.clock.now()),
+    untilHtml: formatSoon(until, step.deps.clock.now(), timeTag),
     adminContact: step.deps.config.adminContact,
   });
   ctx.status = 429;

@@ -13,11 +13,12 @@ import { currentPolicy } from '../../src/auth/policy.ts';
 import { demoApp } from '../../src/demo/app.ts';
 import { withBuiltInClients } from '../../src/oidc/clients.ts';
 import type { AppConfig } from '../../src/config/load.ts';
+import { SCREENSHOTS } from '../helpers/page-checks.ts';
 
 // jsqr is CommonJS with `exports.default`: under NodeNext the default import is the module object.
 const jsQR = jsqrModule.default;
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = path.resolve('test-artifacts/e2e');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(SCREENSHOTS, 'flow');
 const LAUNCH_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 /**

@@ -51,4 +51,4 @@ export function personFacts(page: Page): string {
 }
 
 /** A person page's state badges, as text. */
-export const personBadges = (page: Page): string[] => [...(/id="person-badges">([\s\S]*?)<\/p>/.exec(page.html)?.[1] ?? '').matchAll(/<span class="badge [^"]*"[^>]*>([^<]*)<\/span>/g)].map((m) => m[1]!);
+export const personBadges = (page: Page): string[] => [...(/id="person-badges">([\s\S]*?)<\/p>/.exec(page.html)?.[1] ?? '').matchAll(/<span class="badge [^"]*"[^>]*>([\s\S]*?)<\/span>/g)].map((m) => textOf(m[1]!).replace(/\s+/g, ' ').trim());

@@ -67,5 +67,6 @@ export function uidOf(page: Page): string {
 }
 
 export function textOf(html: string): string {
-  return html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+  // Inline elements inside a sentence join without a space: "(until <time>2 Dec …</time>)".
+  return html.replace(/<\/?time\b[^>]*>/g, '').replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
 }

@@ -115,7 +115,7 @@ describe('integration: bulk remind and extend on the Employees page', () => {
       expect(bad.html).to.match(/id="bulk-until"[^>]*value="2026-05-01"/);
       expect(calls).to.deep.equal([]);
       const done = await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-08-31' });
-      expect(notice(done)).to.equal(`Deadline extended to 31 August 2026 for ${count} ${count === 1 ? 'person' : 'people'}.`);
+      expect(notice(done)).to.equal(`Deadline extended to 31 Aug 2026, 23:59 UTC for ${count} ${count === 1 ? 'person' : 'people'}.`);
       expect(calls).to.deep.equal([count]);
       for (const u of team.slice(0, 3)) {
         expect((await idp.deps.users.findById(u.user.id))!.enforcement).to.deep.include({ deadline: new Date('2026-08-31T23:59:59.999Z'), deadlineSetBy: admin.user.id });
@@ -134,7 +134,7 @@ describe('integration: bulk remind and extend on the Employees page', () => {
     expect(h1(confirm)).to.equal('Extend the deadline of 2 people?');
     const { fields, ids } = confirmFields(confirm);
     const done = await postIds(browser, `${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-07-15' }, ids);
-    expect(notice(done)).to.equal('Deadline extended to 15 July 2026 for 2 people.');
+    expect(notice(done)).to.equal('Deadline extended to 15 Jul 2026, 23:59 UTC for 2 people.');
     for (const u of [amy!, ben!]) {
       expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-15T23:59:59.999Z');
       expect((await idp.deps.audit.page({ target: u.user.id, action: 'deadline.extended' }, { limit: 1 })).entries).to.have.length(1);

@@ -56,7 +56,7 @@ describe('integration: admin CLI seed (development only)', function () {
   it('DEMO_EMPLOYEES=N seeds at start (one banner line), and only once on a store that keeps them', async () => {
     const idp = await startInstance();
     try {
-      expect(await seedAtStart(idp.deps, 300)).to.equal(`  seeded:    300 employees (1 admins), password ${SEED_PASSWORD}, 2FA key ${SEED_TOTP_SECRET}, e.g. ${seededLogin(0)}`);
+      expect(await seedAtStart(idp.deps, 300)).to.equal(`  seeded:    300 employees (1 admins), password ${SEED_PASSWORD}, authenticator key ${SEED_TOTP_SECRET}, e.g. ${seededLogin(0)}`);
       expect(await seedAtStart(idp.deps, 300)).to.equal('  seeded:    employees already there (DEMO_EMPLOYEES)');
       expect(await idp.deps.users.count()).to.equal(300);
     } finally {

@@ -52,7 +52,7 @@ describe('integration: admin CLI list-users (paged, searched, filtered by the st
     try {
       idp.clock.set(START + 15 * DAY_MS);
       const overdue = await cli(idp, 'list-users', { status: 'overdue', limit: '3' });
-      expect(overdue.out.split('\n')[0]).to.match(/^p01@corp\.example\s+employee\s+2FA off deadline 2026-06-15$/);
+      expect(overdue.out.split('\n')[0]).to.match(/^p01@corp\.example\s+employee\s+two-step sign-in off deadline 15 Jun 2026, \d\d:\d\d UTC$/);
       expect(lastLine(overdue.out)).to.equal('3 users shown. More: add --after p05@corp.example (or --all).');
     } finally {
       idp.clock.set(START);

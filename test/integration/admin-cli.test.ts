@@ -83,9 +83,9 @@ describe('integration: admin CLI (commands in-process)', () => {
     const total = await idp.deps.users.count();
     expect(lines.at(-1)).to.equal(`${total} users.`);
     const lineOf = (login: string) => lines.find((l) => l.startsWith(login));
-    expect(lineOf(off.login)).to.match(/employee\s+2FA off deadline 2026-06-15$/);
-    expect(lineOf(on.login)).to.match(/employee\s+2FA on$/);
-    expect(lineOf(admin.login)).to.match(/admin\s+2FA on/);
+    expect(lineOf(off.login)).to.match(/employee\s+two-step sign-in off deadline 15 Jun 2026, \d\d:\d\d UTC$/);
+    expect(lineOf(on.login)).to.match(/employee\s+two-step sign-in on$/);
+    expect(lineOf(admin.login)).to.match(/admin\s+two-step sign-in on/);
 
     const pending = await cli(idp, 'list-users', { 'not-enrolled': true });
     expect(pending.out).to.contain(off.login);
@@ -98,12 +98,12 @@ describe('integration: admin CLI (commands in-process)', () => {
     const emp = await createUser(idp.deps);
     const before = await policy();
     const refused = await cli(idp, 'set-policy', { as: plain.login, mandatory: 'true', 'grace-days': '7' });
-    expectRefused(refused, 'Enable two-step sign-in on your own account before making it mandatory for everyone.');
+    expectRefused(refused, 'Set up two-step sign-in on your own account before making it mandatory for everyone.');
     expect((refused.error as DomainError).status).to.equal(403);
     expectRefused(await cli(idp, 'set-policy', { as: emp.login, mandatory: 'true' }), `${emp.login} is not an admin.`);
     expectRefused(await cli(idp, 'set-policy', { mandatory: 'true' }), '--as is required.');
     for (const grace of ['-1', '0', 'abc', '1000', '1.5']) {
-      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 1 to 365: with 0, nobody without 2FA could ever sign in to set it up.');
+      expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'true', 'grace-days': grace }), '--grace-days must be 1 to 365: with 0, nobody without two-step sign-in could ever sign in to set it up.');
     }
     expectRefused(await cli(idp, 'set-policy', { as: admin.login, mandatory: 'yes' }), 'Use true or false.');
     const unchanged = await policy();
@@ -144,7 +144,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     await changePolicy(idp.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
     const res = await cli(idp, 'extend-deadline', { as: admin.login, login: u.login, until: '2026-07-31' });
     expect(res.error).to.equal(null);
-    expect(res.out).to.equal(`Deadline for ${u.login} extended.`);
+    expect(res.out).to.equal(`Deadline for ${u.login} extended to 31 Jul 2026, 23:59 UTC.`);
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-31T23:59:59.999Z');
     expect((await idp.deps.audit.list(0, 5)).find((e) => e.action === 'deadline.extended' && e.target === u.user.id)?.actor).to.equal(admin.user.id);
 
@@ -156,7 +156,7 @@ describe('integration: admin CLI (commands in-process)', () => {
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-31T23:59:59.999Z');
 
     const ex = await cli(idp, 'exempt', { as: admin.login, login: u.login, until: '2026-12-31' });
-    expect(ex.out).to.equal(`${u.login} exempt until 2026-12-31.`);
+    expect(ex.out).to.equal(`${u.login} exempt until 31 Dec 2026, 23:59 UTC.`);
     expect((await idp.deps.users.findById(u.user.id))!.enforcement.exemptUntil!.toISOString()).to.equal('2026-12-31T23:59:59.999Z');
   });
 

@@ -136,7 +136,7 @@ describe('integration: Employees page at scale (paged, searched and filtered by 
     expect(decode(/name="back" value="([^"]*)"/.exec(person.html)![1]!)).to.equal(back);
     const done = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(person), until: '2026-07-01', back });
     expect(done.url).to.equal(`${idp.url}${href}`);
-    expect(textOf(done.html)).to.contain('Deadline extended to 1 July 2026.');
+    expect(textOf(done.html)).to.contain('Deadline extended to 1 Jul 2026, 23:59 UTC.');
     expect(done.html).to.contain(`<a href="${back.replace(/&/g, '&amp;')}">← Employees</a>`);
     for (const evil of ['https://evil.example/admin/users', '//evil.example/admin/users', '/admin/usersX', '/admin/users?filter=bogus', '/admin/audit', 'x'.repeat(2000)]) {
       const res = await browser.post(`${idp.url}/admin/users/${target.id}/extend`, { csrf: csrfOf(person), until: '2026-07-02', back: evil });

@@ -60,11 +60,11 @@ describe('integration: a policy change says what it does, then does it', () => {
     const { standard, extended, t0 } = await mandatoryWithPeople();
     const preview = await browser.post(`${idp.url}/admin/policy/preview`, { csrf, mandatory: 'on', graceDays: '1' });
     expect(effect(preview, 'set-time')).to.equal('The set time changes from 14 days to 1 day.');
-    expect(effect(preview, 'standard')).to.contain('without two-step sign-in have the deadline the policy gave (15 December 2026)')
-      .and.contain('Keep: deadline stays 15 December 2026').and.contain('Move: deadline moves to 2 December 2026');
+    expect(effect(preview, 'standard')).to.contain('without two-step sign-in have the deadline the policy gave (15 Dec 2026, 12:00 UTC)')
+      .and.contain('Keep: deadline stays 15 Dec 2026, 12:00 UTC').and.contain('Move: deadline moves to 2 Dec 2026, 12:00 UTC');
     expect(effect(preview, 'individual')).to.match(/^1 person has a deadline set individually \(an extension or a reset\)/)
-      .and.contain('Also move this deadline to 2 December 2026');
-    expect(preview.html).to.match(/<time datetime="2026-12-15T12:00:00.000Z">|15 December 2026/);
+      .and.contain('Also move this deadline to 2 Dec 2026, 12:00 UTC');
+    expect(preview.html).to.match(/<time datetime="2026-12-15T12:00:\d\d\.000Z" title="15 Dec 2026, 12:00 UTC" data-local>/);
     const save = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '1', deadlines: 'keep', version: hidden(preview, 'version')! });
     expect(save.status).to.equal(200);
     expect(notice(save)).to.equal('Saved. Two-step sign-in is mandatory; the set time is 1 day.');
@@ -93,7 +93,7 @@ describe('integration: a policy change says what it does, then does it', () => {
     idp.clock.advance(5 * DAY_MS);
     csrf = csrfOf(await browser.get(`${idp.url}/admin`));
     const preview = await browser.post(`${idp.url}/admin/policy/preview`, { csrf, mandatory: 'on', graceDays: '2' });
-    expect(effect(preview, 'standard')).to.contain('3 December 2026 has already passed: they would be refused at their next sign-in.');
+    expect(effect(preview, 'standard')).to.contain('3 Dec 2026, 12:00 UTC has already passed: they would be refused at their next sign-in.');
   });
 
   it('unticking and re-ticking Mandatory: the preview says who gets a new deadline; individual extensions are kept', async () => {
@@ -106,7 +106,7 @@ describe('integration: a policy change says what it does, then does it', () => {
     expect(notice(save)).to.equal('Saved. Two-step sign-in is optional.');
 
     const onPreview = await browser.post(`${idp.url}/admin/policy/preview`, { csrf, mandatory: 'on', graceDays: '14' });
-    expect(effect(onPreview, 'standard')).to.match(/^\d+ (person|people) without two-step sign-in: deadline 17 December 2026\.$/);
+    expect(effect(onPreview, 'standard')).to.match(/^\d+ (person|people) without two-step sign-in: deadline 17 Dec 2026, 12:00 UTC\.$/);
     expect(effect(onPreview, 'individual')).to.contain('1 person has a deadline set individually');
     save = await browser.post(`${idp.url}/admin/policy`, { csrf, mandatory: 'on', graceDays: '14', version: hidden(onPreview, 'version')! });
     expect(save.status).to.equal(200);

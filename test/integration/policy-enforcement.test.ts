@@ -73,7 +73,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     expect(page.status).to.equal(200);
     expect(page.url).to.match(/\/deadline$/);
     const text = textOf(page.html);
-    expect(text).to.contain('14 days left (until 15 June 2026)');
+    expect(text).to.contain('14 days left (until 15 Jun 2026, 12:00 UTC)');
     expect(text).to.contain('Set up now').and.contain('Later');
     const done = await later(s);
     expect(codeOf(done)).to.be.a('string');
@@ -89,7 +89,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     idp.clock.set(START + 13 * DAY_MS);
     const { s, page } = await passwordStep(u);
     expect(page.url).to.match(/\/deadline$/);
-    expect(textOf(page.html)).to.contain('1 day left (until 15 June 2026)');
+    expect(textOf(page.html)).to.contain('1 day left (until 15 Jun 2026, 12:00 UTC)');
     expect(textOf(page.html)).to.not.contain('1 days');
     const done = await later(s);
     expect((await redeem(s, done)).claims()!.amr).to.deep.equal(['pwd']);
@@ -131,7 +131,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       expect(first.page.status).to.equal(403);
       expect(first.page.url).to.match(/\/denied$/);
       const text = textOf(first.page.html);
-      expect(text).to.contain('ended on 15 June 2026').and.contain('it@example.com');
+      expect(text).to.contain('ended on 15 Jun 2026, 12:00 UTC').and.contain('it@example.com');
       expect(text).to.not.contain('Later').and.not.contain('Set up now');
       const back = await first.s.browser.post(interactionUrl(idp, first.s.page, 'abort'), {});
       expect(errorOf(back)).to.equal('access_denied');
@@ -212,7 +212,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     idp.clock.set(START + 20 * DAY_MS); // past everyone else's deadline, inside this user's own
     const { s, page } = await passwordStep(u);
     expect(page.url).to.match(/\/deadline$/);
-    expect(textOf(page.html)).to.contain('4 days left (until 25 June 2026)');
+    expect(textOf(page.html)).to.contain('4 days left (until 25 Jun 2026, 12:00 UTC)');
     expect(codeOf(await later(s))).to.be.a('string');
     idp.clock.set(START + 24 * DAY_MS + 1);
     expect((await passwordStep(u)).page.status).to.equal(403);
@@ -227,7 +227,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     await extendDeadline(idp.deps, admin.user, u.user.id, new Date(START + 25 * DAY_MS));
     const extended = await passwordStep(u);
     expect(extended.page.url).to.match(/\/deadline$/);
-    expect(textOf(extended.page.html)).to.contain('5 days left (until 26 June 2026)');
+    expect(textOf(extended.page.html)).to.contain('5 days left (until 26 Jun 2026, 12:00 UTC)');
     expect((await redeem(extended.s, await later(extended.s))).claims()!.amr).to.deep.equal(['pwd']);
 
     idp.clock.set(START + 26 * DAY_MS);
@@ -253,7 +253,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     await resetTwoFactor(idp.deps, admin.user, u.user.id);
     const { s, page } = await passwordStep(u);
     expect(page.url).to.match(/\/deadline$/);
-    expect(textOf(page.html)).to.contain('14 days left (until 5 July 2026)');
+    expect(textOf(page.html)).to.contain('14 days left (until 5 Jul 2026, 12:00 UTC)');
     // The old authenticator no longer counts.
     const twoFactor = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: codeAt(u.secret!, idp.clock.now().getTime()) });
     expect(codeOf(twoFactor)).to.equal(null);
@@ -361,7 +361,7 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
       const after = await passwordStep(u, {}, b);
       expect(after.page.url).to.match(/\/deadline$/);
       expect(after.page.url.startsWith(b.url)).to.equal(true);
-      expect(textOf(after.page.html)).to.match(/14 days left \(until \d+ June 2026\)/);
+      expect(textOf(after.page.html)).to.match(/14 days left \(until \d+ Jun 2026, \d\d:\d\d UTC\)/);
     } finally {
       await b.close();
     }

@@ -35,3 +35,11 @@ document.querySelectorAll('button[data-copy]').forEach((btn) => {
     } catch { btn.textContent = 'Select and copy it by hand'; }
   });
 });
+// Moments are written in UTC ("2 Dec 2026, 13:26 UTC", also the tooltip); show them in the viewer's own zone, same shape.
+try {
+  const local = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' });
+  document.querySelectorAll('time[data-local]').forEach((t) => {
+    const d = new Date(t.dateTime);
+    if (!Number.isNaN(d.getTime())) t.textContent = local.format(d);
+  });
+} catch { /* an old browser keeps the UTC text */ }
