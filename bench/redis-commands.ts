@@ -20,7 +20,8 @@ interface Seen { name: string; lua: boolean }
 /** A MONITOR on `redisUrl` that keeps the commands naming a key under `prefix`, cut into slices by barriers. */
 async function monitorPrefix(redisUrl: string, prefix: string) {
   const control = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-  const monitor = await new Redis(redisUrl, { maxRetriesPerRequest: 1 }).monitor();
+  const monitor = await new Redis(redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true }).monitor();
+  monitor.on('error', () => {});
   // Commands without a key (MULTI, EXEC) count when they come from a connection that also
   // sends commands on the prefix: the provider's own connection.
   let seen: Array<Seen & { source: string; ours: boolean }> = [];

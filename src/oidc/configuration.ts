@@ -87,8 +87,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
     loadExistingGrant: async (ctx) => {
       const grantId = ctx.oidc.result?.consent?.grantId
         ?? ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
-      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
-      if (!isFirstParty(ctx)) return undefined;
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      // A grant revoked since (a replayed code, a revoked token) is gone: a first-party app gets a new one.
+      if (existing || !isFirstParty(ctx)) return existing;
       // First-party apps are trusted by the company: grant what they ask for without a consent page.
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));
