@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helmet from 'koa-helmet';
-import views from 'koa-views';
+import { renderer } from './http/render.ts';
 import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { Deps } from './ports/deps.ts';
@@ -51,13 +51,9 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   });
   provider.use(requestLog(deps.logger));
   provider.use(securityHeaders());
-  // Compiled templates are cached (consolidate and ejs both key on options.cache): compiling
-  // on every request was a visible share of a sign-in's non-argon2 time.
-  provider.use(views(VIEWS_DIR, { extension: 'ejs', options: { cache: true } }));
+  // Compiled templates are cached, and no file is looked up per page (src/http/render.ts).
+  provider.use(renderer(VIEWS_DIR));
   provider.use(async (ctx, next) => {
-    // koa-views stats the bare name first and fails (an exception per render) before trying '.ejs'.
-    const render = ctx.render.bind(ctx);
-    ctx.render = (view: string, locals?: object) => render(view.endsWith('.ejs') ? view : `${view}.ejs`, locals);
     ctx.state.productName = deps.config.productName;
     ctx.state.path = ctx.path; // navigation marks the current page (aria-current)
     ctx.state.adminContact = deps.config.adminContact;
