@@ -3,6 +3,7 @@ import type { PhaseResult } from './phase.ts';
 import type { SignInCommands } from './redis-commands.ts';
 import { commandsTable } from './redis-commands.ts';
 import type { RedisThroughput } from './fleet.ts';
+import type { AlgCost } from './id-token-alg.ts';
 import { r1, r2, table, type StepStats } from './stats.ts';
 
 export interface RatioPair { signInCpuMs: number; argon2CpuMsPerVerify: number; verifies: number; signIns: number; ratio: number }
@@ -19,6 +20,8 @@ export interface BenchRun {
   /** One 2FA sign-in watched with MONITOR. */
   commands: SignInCommands;
   redisOps: RedisThroughput | null;
+  /** CPU per ID token signature by algorithm (bench process, jose). */
+  idTokenAlgs: AlgCost[];
 }
 
 function median(xs: number[]): number {
@@ -82,6 +85,8 @@ export function report(run: BenchRun): { text: string; json: unknown } {
   } else {
     out.push('Fleet: redis-benchmark not available, no fleet line');
   }
+  const rs = run.idTokenAlgs.find((a) => a.alg === 'RS256');
+  out.push(`ID token signature, CPU each (jose, this process): ${run.idTokenAlgs.map((a) => `${a.alg} ${a.cpuMsPerSignature} ms`).join(', ')}; RS256 stays the default, a client registering id_token_signed_response_alg ES256 or EdDSA would save ${rs ? run.idTokenAlgs.filter((a) => a.alg !== 'RS256').map((a) => `${r2(rs.cpuMsPerSignature - a.cpuMsPerSignature)} ms (${a.alg})`).join(' / ') : '-'} per sign-in`);
   out.push(`TOTP step adds ${r1(totpAddedCpu * 100)}% provider CPU to a sign-in (main phases); ${pairAdded.length} back-to-back pairs: ${pairAdded.map((a) => `${r1(a * 100)}%`).join(', ')} → median ${r1((totpAddedPairedMedian ?? 0) * 100)}% (target ≤ ${TARGET_TOTP_ADDED * 100}%: ${target.totpMet ? 'MET' : 'NOT MET'}); its share of sign-in latency: ${r1((mfa.totpShareOfSignIn ?? 0) * 100)}%`);
   out.push(`Reference: Keycloak ≈ ${KEYCLOAK_PASSWORD_PER_VCPU} password sign-ins/s per vCPU; here ${mfa.serverPerCoreCapacity} full 2FA sign-ins/s per core of provider CPU.`);
   return { text: out.join('\n'), json };

@@ -44,6 +44,7 @@ import { report } from './report.ts';
 import { picker } from './phase.ts';
 import { countSignInCommands } from './redis-commands.ts';
 import { redisThroughput } from './fleet.ts';
+import { idTokenAlgCosts } from './id-token-alg.ts';
 import { PrivateRedis } from '../test/helpers/private-redis.ts';
 import { runScale } from './scale.ts';
 import type { ServerMessage } from './protocol.ts';
@@ -152,10 +153,12 @@ async function main() {
     const loadAfterLoad = os.loadavg();
     console.error('bench: redis-benchmark…');
     const redisOps = await redisThroughput(ready.redisUrl);
+    console.error('bench: ID token signature cost per algorithm…');
+    const idTokenAlgs = await idTokenAlgCosts(1);
     const { text, json } = report({
       machine: { cpuModel, cores, node: process.version, platform: `${os.type()} ${os.release()}`, uvThreadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4), loadAverage: { before: loadBefore, after: loadAfterLoad }, redis: redis.label },
       settings: { seconds: SECONDS, concurrency: C, users: N, argon2: password, argon2Profile: TEST_ARGON2 ? 'test' : 'production' },
-      twoFactor, passwordOnly, ratioPairs, pairs, commands, redisOps,
+      twoFactor, passwordOnly, ratioPairs, pairs, commands, redisOps, idTokenAlgs,
     });
     console.log(text);
     console.log(JSON.stringify(json));
