@@ -12,7 +12,7 @@ import { codeAt } from '../test/helpers/users.ts';
 import { RP } from '../test/helpers/config.ts';
 import type { Step } from './sign-in.ts';
 
-export interface RequestCommands { step: Step; request: string; sent: string[]; executed: string[] }
+export interface RequestCommands { step: Step; request: string; sent: string[]; executed: string[]; roundTrips?: number }
 export interface SignInCommands { requests: RequestCommands[]; perStep: Record<Step, { sent: number; executed: number }>; total: { sent: number; executed: number } }
 
 interface Seen { name: string; lua: boolean }
@@ -54,7 +54,7 @@ async function monitorPrefix(redisUrl: string, prefix: string) {
  * Signs `user` in once (authorization code + PKCE, password, TOTP code at `nowMs`, token
  * exchange) against the provider at `url`, whose Redis keys start with `prefix`.
  */
-export async function countSignInCommands(url: string, redisUrl: string, prefix: string, user: { login: string; password: string; secret: string }, nowMs: number): Promise<SignInCommands> {
+export async function countSignInCommands(url: string, redisUrl: string, prefix: string, user: { login: string; password: string; secret: string }, nowMs: number, writes?: () => number): Promise<SignInCommands> {
   const config = await oidc.discovery(new URL(url), RP.clientId, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
   const mon = await monitorPrefix(redisUrl, prefix);
   const requests: RequestCommands[] = [];
@@ -62,6 +62,7 @@ export async function countSignInCommands(url: string, redisUrl: string, prefix:
   const realFetch = globalThis.fetch;
   // Every HTTP request (the browser's redirects one by one, and openid-client's token request).
   globalThis.fetch = async (input, init) => {
+    const writes0 = writes?.();
     const res = await realFetch(input, init);
     const body = await res.arrayBuffer();
     const u = new URL(input instanceof Request ? input.url : String(input));
@@ -69,6 +70,7 @@ export async function countSignInCommands(url: string, redisUrl: string, prefix:
     requests.push({
       step, request: `${init?.method ?? 'GET'} ${u.pathname.replace(/\/interaction\/[^/]+/, '/interaction/:uid').replace(/\/auth\/[^/]+/, '/auth/:uid')}`,
       sent: seen.filter((s) => !s.lua).map((s) => s.name), executed: seen.map((s) => (s.lua ? `(lua) ${s.name}` : s.name)),
+      ...(writes0 !== undefined ? { roundTrips: writes!() - writes0 } : {}),
     });
     return new Response([101, 103, 204, 205, 304].includes(res.status) ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
@@ -106,12 +108,26 @@ export async function countSignInCommands(url: string, redisUrl: string, prefix:
   return { requests, perStep, total };
 }
 
+/**
+ * Counts the writes on an ioredis client's socket: each is one round trip (commands issued in
+ * the same tick leave together with auto-pipelining). For a provider in this process.
+ */
+export function countWrites(redis: Redis): () => number {
+  const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+  const write = stream.write.bind(stream);
+  let n = 0;
+  stream.write = (...a: unknown[]) => { n++; return write(...a); };
+  return () => n;
+}
+
 /** The per-request table, for the bench report and docs/benchmark.md. */
 export function commandsTable(c: SignInCommands): string {
-  const lines = ['step        request                              sent  executed  commands (executed; "(lua)" = inside a script)'];
+  const trips = c.requests.some((r) => r.roundTrips !== undefined);
+  const lines = [`step        request                              sent  executed${trips ? '  round trips' : ''}  commands (executed; "(lua)" = inside a script)`];
   for (const r of c.requests) {
-    lines.push(`${r.step.padEnd(11)} ${r.request.padEnd(36)} ${String(r.sent.length).padStart(4)}  ${String(r.executed.length).padStart(8)}  ${r.executed.join(' ')}`);
+    lines.push(`${r.step.padEnd(11)} ${r.request.padEnd(36)} ${String(r.sent.length).padStart(4)}  ${String(r.executed.length).padStart(8)}${trips ? String(r.roundTrips ?? '').padStart(13) : ''}  ${r.executed.join(' ')}`);
   }
+  if (trips) lines.push(`${'round trips (socket writes) in all'.padEnd(48)} ${''.padStart(14)}${String(c.requests.reduce((a, r) => a + (r.roundTrips ?? 0), 0)).padStart(13)}`);
   for (const [s, v] of Object.entries(c.perStep)) lines.push(`${`step ${s}`.padEnd(48)} ${String(v.sent).padStart(4)}  ${String(v.executed).padStart(8)}`);
   lines.push(`${'whole 2FA sign-in'.padEnd(48)} ${String(c.total.sent).padStart(4)}  ${String(c.total.executed).padStart(8)}`);
   return lines.join('\n');

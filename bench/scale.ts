@@ -61,23 +61,23 @@ export async function runScale(options: ScaleOptions): Promise<void> {
   const redisUrl = process.env.REDIS_URL ?? own?.url ?? 'redis://127.0.0.1:6379';
   const results: Record<string, unknown>[] = [];
   try {
-  for (const store of options.stores) {
-    let mongo: Awaited<ReturnType<typeof mongoServer>> | null = null;
-    if (store === 'mongo') {
-      mongo = await mongoServer();
-      if ('reason' in mongo) { console.error(`bench: mongo skipped: ${mongo.reason}`); continue; }
-    }
-    const label = mongo && 'uri' in mongo ? mongo.label : 'memory';
-    try {
-      for (const total of options.users) {
-        const r = await oneRun(store, total, mongo && 'uri' in mongo ? mongo.uri : null, options, redisUrl);
-        rows.push([label, total, r.perSecond, r.signInMs.p50, r.signInMs.p95, r.signInMs.p99, r.steps.password?.p95 ?? '', r.steps.totp?.p95 ?? '', r.serverCpuMsPerSignIn, r.redisCommandsPerSignIn, r.errors, r.setupSeconds.toFixed(0)]);
-        results.push({ store: label, users: total, perSecond: r.perSecond, signInMs: r.signInMs, steps: r.steps, errors: r.errors, firstErrors: r.firstErrors, serverCpuMsPerSignIn: r.serverCpuMsPerSignIn, redisCommandsPerSignIn: r.redisCommandsPerSignIn });
+    for (const store of options.stores) {
+      let mongo: Awaited<ReturnType<typeof mongoServer>> | null = null;
+      if (store === 'mongo') {
+        mongo = await mongoServer();
+        if ('reason' in mongo) { console.error(`bench: mongo skipped: ${mongo.reason}`); continue; }
       }
-    } finally {
-      if (mongo && 'stop' in mongo) mongo.stop?.();
+      const label = mongo && 'uri' in mongo ? mongo.label : 'memory';
+      try {
+        for (const total of options.users) {
+          const r = await oneRun(store, total, mongo && 'uri' in mongo ? mongo.uri : null, options, redisUrl);
+          rows.push([label, total, r.perSecond, r.signInMs.p50, r.signInMs.p95, r.signInMs.p99, r.steps.password?.p95 ?? '', r.steps.totp?.p95 ?? '', r.serverCpuMsPerSignIn, r.redisCommandsPerSignIn, r.errors, r.setupSeconds.toFixed(0)]);
+          results.push({ store: label, users: total, perSecond: r.perSecond, signInMs: r.signInMs, steps: r.steps, errors: r.errors, firstErrors: r.firstErrors, serverCpuMsPerSignIn: r.serverCpuMsPerSignIn, redisCommandsPerSignIn: r.redisCommandsPerSignIn });
+        }
+      } finally {
+        if (mongo && 'stop' in mongo) mongo.stop?.();
+      }
     }
-  }
   } finally {
     await own?.dispose();
   }
