@@ -72,6 +72,7 @@ export async function runScale(options: ScaleOptions): Promise<void> {
         for (const total of options.users) {
           const r = await oneRun(store, total, mongo && 'uri' in mongo ? mongo.uri : null, options, redisUrl);
           rows.push([label, total, r.perSecond, r.signInMs.p50, r.signInMs.p95, r.signInMs.p99, r.steps.password?.p95 ?? '', r.steps.totp?.p95 ?? '', r.serverCpuMsPerSignIn, r.redisCommandsPerSignIn, r.errors, r.setupSeconds.toFixed(0)]);
+          console.error(`bench: ${rows.at(-1)!.join(' | ')}`); // as it comes: a long Mongo set-up may be stopped
           results.push({ store: label, users: total, perSecond: r.perSecond, signInMs: r.signInMs, steps: r.steps, errors: r.errors, firstErrors: r.firstErrors, serverCpuMsPerSignIn: r.serverCpuMsPerSignIn, redisCommandsPerSignIn: r.redisCommandsPerSignIn });
         }
       } finally {
