@@ -1,7 +1,7 @@
 /**
  * Sign-in throughput benchmark (`npm run bench`; not a test).
  *
- * Forks the provider (bench/server.ts) as its own process on the real Redis (127.0.0.1:6379 or
+ * Forks the provider (bench/server.ts) as its own process on a redis-server of its own (or
  * REDIS_URL), the system clock and the production argon2id parameters from config/default.json
  * (BENCH_ARGON2=test: the cheap test parameters). It creates BENCH_USERS users with 2FA and as
  * many without. This process then drives BENCH_CONCURRENCY virtual users, each sign-in with its
@@ -20,9 +20,9 @@
  * gives one ratio, 2FA sign-ins per core / argon2 verifies per core, and the median is what the
  * target (>= 0.90) is checked against; the spread (min-max) is printed beside it.
  * Before the load, one sign-in is watched with Redis MONITOR: Redis commands per step and request.
- * The provider gets a redis-server of its own (unless REDIS_URL is set), so the server's command
- * counters are the provider's alone; after the load, `redis-benchmark` measures that Redis and the
+ * With a redis-server of its own the server's command counters are the provider's alone; after the load, `redis-benchmark` measures that Redis and the
  * report prints the fleet line (sign-ins/s one Redis primary allows at the commands per sign-in).
+ * Last, the CPU of one ID token signature per algorithm (RS256, ES256, EdDSA).
  * Prints a table and, as the LAST line, one JSON object with every number.
  * BENCH_PROFILE=<dir> writes a V8 CPU profile of the provider there (see profile-summary.ts).
  *
