@@ -10,7 +10,7 @@ import { mean, r1, r2, stats, type StepStats } from './stats.ts';
 import type { BenchUser } from './protocol.ts';
 
 /** Across phases: a user signs in at most once per 30 s time step. */
-const picker = new UserPicker();
+export const picker = new UserPicker();
 const WARM_UP_SIGN_INS = 40;
 
 export interface ServerUsage { cpu: NodeJS.CpuUsage; redisCommands: number }

@@ -2,7 +2,9 @@
 export interface BenchUser { login: string; password: string; secret?: string }
 
 export type ServerMessage =
-  | { type: 'ready'; url: string; twoFactor: BenchUser[]; passwordOnly: BenchUser[] }
-  | { type: 'usage'; cpu: NodeJS.CpuUsage; redisCommands: number };
+  | { type: 'ready'; url: string; redisUrl: string; prefix: string; twoFactor: BenchUser[]; passwordOnly: BenchUser[] }
+  | { type: 'usage'; cpu: NodeJS.CpuUsage; redisCommands: number }
+  | { type: 'argon2'; verifies: number; cpuMs: number; seconds: number };
 
-export type ClientMessage = { type: 'usage' } | { type: 'stop' };
+/** argon2: verify with the provider's own hasher, `parallel` at a time, for `seconds` (the argon2-only bound, same process). */
+export type ClientMessage = { type: 'usage' } | { type: 'stop' } | { type: 'argon2'; seconds: number; parallel: number };

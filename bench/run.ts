@@ -1,7 +1,7 @@
 /**
  * Sign-in throughput benchmark (`npm run bench`; not a test).
  *
- * Forks the provider (bench/server.ts) as its own process on the real Redis (127.0.0.1:6379 or
+ * Forks the provider (bench/server.ts) as its own process on a redis-server of its own (or
  * REDIS_URL), the system clock and the production argon2id parameters from config/default.json
  * (BENCH_ARGON2=test: the cheap test parameters). It creates BENCH_USERS users with 2FA and as
  * many without. This process then drives BENCH_CONCURRENCY virtual users, each sign-in with its
@@ -14,7 +14,15 @@
  *   token       code exchange at the token endpoint, ID token validated (state, nonce, PKCE)
  *
  * The provider's CPU time is measured in its own process, so "per core" numbers are the
- * provider's, not the load generator's. Then argon2 verify alone gives the argon2-only bound.
+ * provider's, not the load generator's. The argon2-only bound is measured in the provider process
+ * too (its own hasher, same libuv threadpool), in BENCH_RATIO_PAIRS (5) back-to-back pairs of a
+ * 2FA sign-in round and an argon2-verify-alone round (alternating which goes first): each pair
+ * gives one ratio, 2FA sign-ins per core / argon2 verifies per core, and the median is what the
+ * target (>= 0.90) is checked against; the spread (min-max) is printed beside it.
+ * Before the load, one sign-in is watched with Redis MONITOR: Redis commands per step and request.
+ * With a redis-server of its own the server's command counters are the provider's alone; after the load, `redis-benchmark` measures that Redis and the
+ * report prints the fleet line (sign-ins/s one Redis primary allows at the commands per sign-in).
+ * Last, the CPU of one ID token signature per algorithm (RS256, ES256, EdDSA).
  * Prints a table and, as the LAST line, one JSON object with every number.
  * BENCH_PROFILE=<dir> writes a V8 CPU profile of the provider there (see profile-summary.ts).
  *
@@ -31,9 +39,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import * as oidc from 'openid-client';
 import { RP } from '../test/helpers/config.ts';
-import { runPhase, type ServerUsage } from './phase.ts';
-import { argon2Alone } from './argon2-alone.ts';
+import { runPhase, type PhaseResult, type ServerUsage } from './phase.ts';
 import { report } from './report.ts';
+import { picker } from './phase.ts';
+import { countSignInCommands } from './redis-commands.ts';
+import { redisThroughput } from './fleet.ts';
+import { idTokenAlgCosts } from './id-token-alg.ts';
+import { PrivateRedis } from '../test/helpers/private-redis.ts';
 import { runScale } from './scale.ts';
 import type { ServerMessage } from './protocol.ts';
 
@@ -45,14 +57,15 @@ const TEST_ARGON2 = process.env.BENCH_ARGON2 === 'test';
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
 const PAIR_SECONDS = 5;
+const RATIO_PAIRS = Number(process.env.BENCH_RATIO_PAIRS ?? 5);
 
 const defaults = JSON.parse(fs.readFileSync(new URL('../config/default.json', import.meta.url), 'utf8')) as { password: Record<string, number> };
 const password = TEST_ARGON2 ? { ...defaults.password, memoryCost: 1024, timeCost: 1, parallelism: 1 } : { ...defaults.password };
 
-function startServer() {
+function startServer(redisUrl: string) {
   const execArgv = ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])];
   const child = fork(new URL('./server.ts', import.meta.url), [], {
-    execArgv, env: { ...process.env, NODE_ENV: 'test', BENCH_SERVER: JSON.stringify({ password, users: N }) },
+    execArgv, env: { ...process.env, REDIS_URL: redisUrl, NODE_ENV: 'test', BENCH_SERVER: JSON.stringify({ password, users: N }) },
   });
   let waiting: ((m: ServerMessage) => void) | null = null;
   const next = () => new Promise<ServerMessage>((resolve, reject) => {
@@ -68,49 +81,90 @@ function startServer() {
     if (m.type !== 'usage') throw new Error(`unexpected ${m.type}`);
     return { cpu: m.cpu, redisCommands: m.redisCommands };
   };
+  const argon2 = async (seconds: number, parallel: number) => {
+    const reply = next();
+    child.send({ type: 'argon2', seconds, parallel });
+    const m = await reply;
+    if (m.type !== 'argon2') throw new Error(`unexpected ${m.type}`);
+    return m;
+  };
   const stop = () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.send({ type: 'stop' }); });
-  return { ready: next(), usage, stop };
+  return { ready: next(), usage, argon2, stop };
+}
+
+/** A redis-server of the bench's own (its counters are then the provider's alone), unless REDIS_URL is set. */
+async function benchRedis(): Promise<{ url: string; label: string; dispose?: () => Promise<void> }> {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, label: `REDIS_URL (shared: command counts include other clients)` };
+  try {
+    const own = await PrivateRedis.start();
+    return { url: own.url, label: `a redis-server of its own on ${own.url}`, dispose: () => own.dispose() };
+  } catch (err) {
+    console.error(`bench: no redis-server of its own (${(err as Error).message}); using 127.0.0.1:6379, shared`);
+    return { url: 'redis://127.0.0.1:6379', label: '127.0.0.1:6379 (shared: command counts include other clients)' };
+  }
 }
 
 async function main() {
   const cpuModel = /model name\s*:\s*(.+)/.exec(fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '')?.[1] ?? os.cpus()[0]?.model ?? 'unknown';
   const cores = os.availableParallelism();
-  console.error(`bench: ${N} users with 2FA + ${N} without, ${C} virtual users, ${SECONDS}s per phase, argon2id m=${password.memoryCost} t=${password.timeCost} p=${password.parallelism}, ${cores} cores (${cpuModel})`);
-  const server = startServer();
-  const ready = await server.ready;
-  if (ready.type !== 'ready') throw new Error('provider did not start');
+  const loadBefore = os.loadavg();
+  console.error(`bench: ${N} users with 2FA + ${N} without, ${C} virtual users, ${SECONDS}s per phase, argon2id m=${password.memoryCost} t=${password.timeCost} p=${password.parallelism}, ${cores} cores (${cpuModel}), load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')}`);
+  const redis = await benchRedis();
+  const server = startServer(redis.url);
   try {
+    const ready = await server.ready;
+    if (ready.type !== 'ready') throw new Error('provider did not start');
     const config = await oidc.discovery(new URL(ready.url), RP.clientId, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
     const common = { url: ready.url, config, seconds: SECONDS, concurrency: C, serverUsage: server.usage };
+    console.error('bench: one sign-in under Redis MONITOR…');
+    const probe = (await picker.next(ready.twoFactor, true)) as Required<(typeof ready.twoFactor)[number]>;
+    const probeAt = Date.now();
+    picker.used(probe.login, probeAt);
+    const commands = await countSignInCommands(ready.url, ready.redisUrl, ready.prefix, probe, probeAt);
     // A fresh process keeps getting faster for a while (JIT, heap sizing): the first measured phase
     // would pay for it and the second would not. One unmeasured round of each flow first.
     console.error('bench: warming up…');
     await runPhase({ ...common, seconds: PAIR_SECONDS, users: ready.twoFactor, twoFactor: true });
     await runPhase({ ...common, seconds: PAIR_SECONDS, users: ready.passwordOnly, twoFactor: false });
+    await server.argon2(2, C);
     console.error('bench: 2FA sign-ins…');
     const twoFactor = await runPhase({ ...common, users: ready.twoFactor, twoFactor: true });
     console.error('bench: password-only sign-ins…');
     const passwordOnly = await runPhase({ ...common, users: ready.passwordOnly, twoFactor: false });
+    const ratioPairs = [];
+    for (let i = 0; i < RATIO_PAIRS; i++) {
+      console.error(`bench: sign-in / argon2-alone pair ${i + 1}/${RATIO_PAIRS}…`);
+      const signIns = () => runPhase({ ...common, seconds: PAIR_SECONDS, users: ready.twoFactor, twoFactor: true });
+      const alone = () => server.argon2(PAIR_SECONDS, C);
+      let mfa: PhaseResult; let a2: Awaited<ReturnType<typeof alone>>;
+      if (i % 2 === 0) { mfa = await signIns(); a2 = await alone(); } else { a2 = await alone(); mfa = await signIns(); }
+      const argon2CpuMs = a2.cpuMs / a2.verifies;
+      ratioPairs.push({ signInCpuMs: mfa.serverCpuMsPerSignIn, argon2CpuMsPerVerify: Math.round(argon2CpuMs * 100) / 100, verifies: a2.verifies, signIns: mfa.signIns, ratio: Math.round((argon2CpuMs / mfa.serverCpuMsPerSignIn) * 1000) / 1000 });
+    }
     const pairs = [];
     for (let i = 0; i < PAIRS; i++) {
-      console.error(`bench: paired round ${i + 1}/${PAIRS}…`);
+      console.error(`bench: 2FA / password-only pair ${i + 1}/${PAIRS}…`);
       const round = (twoFactor: boolean) => runPhase({ ...common, seconds: PAIR_SECONDS, users: twoFactor ? ready.twoFactor : ready.passwordOnly, twoFactor });
       const first = await round(i % 2 === 0);
       const second = await round(i % 2 !== 0);
       const [mfa, pwd] = i % 2 === 0 ? [first, second] : [second, first];
       pairs.push({ twoFactorCpuMs: mfa.serverCpuMsPerSignIn, passwordOnlyCpuMs: pwd.serverCpuMsPerSignIn });
     }
-    console.error('bench: argon2 verify alone…');
-    const argon2 = await argon2Alone(password, C, Math.max(3, Math.min(10, SECONDS / 2)));
+    const loadAfterLoad = os.loadavg();
+    console.error('bench: redis-benchmark…');
+    const redisOps = await redisThroughput(ready.redisUrl);
+    console.error('bench: ID token signature cost per algorithm…');
+    const idTokenAlgs = await idTokenAlgCosts(1);
     const { text, json } = report({
-      machine: { cpuModel, cores, node: process.version, platform: `${os.type()} ${os.release()}`, uvThreadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4) },
+      machine: { cpuModel, cores, node: process.version, platform: `${os.type()} ${os.release()}`, uvThreadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4), loadAverage: { before: loadBefore, after: loadAfterLoad }, redis: redis.label },
       settings: { seconds: SECONDS, concurrency: C, users: N, argon2: password, argon2Profile: TEST_ARGON2 ? 'test' : 'production' },
-      twoFactor, passwordOnly, argon2, pairs,
+      twoFactor, passwordOnly, ratioPairs, pairs, commands, redisOps, idTokenAlgs,
     });
     console.log(text);
     console.log(JSON.stringify(json));
   } finally {
-    await server.stop();
+    await server.stop().catch(() => {});
+    await redis.dispose?.();
   }
 }
 

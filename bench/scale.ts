@@ -10,6 +10,7 @@ import { RP } from '../test/helpers/config.ts';
 import { runPhase, type PhaseResult } from './phase.ts';
 import { table } from './stats.ts';
 import type { ServerMessage } from './protocol.ts';
+import { PrivateRedis } from '../test/helpers/private-redis.ts';
 
 export interface ScaleOptions { users: number[]; stores: string[]; seconds: number; concurrency: number; password: Record<string, number> }
 
@@ -25,8 +26,8 @@ async function mongoServer(): Promise<{ uri: string; label: string; stop?: () =>
   return started.uri ? { uri: started.uri, label: `FerretDB on ${started.backend}`, ...(started.stop ? { stop: started.stop } : {}) } : { reason: started.reason ?? 'FerretDB did not start' };
 }
 
-async function oneRun(store: string, total: number, mongoUri: string | null, options: ScaleOptions): Promise<PhaseResult & { setupSeconds: number }> {
-  const env = { ...process.env, NODE_ENV: 'test', ...(mongoUri ? { USER_STORE: 'mongo', MONGODB_URI: mongoUri } : { USER_STORE: 'memory' }) };
+async function oneRun(store: string, total: number, mongoUri: string | null, options: ScaleOptions, redisUrl: string): Promise<PhaseResult & { setupSeconds: number }> {
+  const env = { ...process.env, REDIS_URL: redisUrl, NODE_ENV: 'test', ...(mongoUri ? { USER_STORE: 'mongo', MONGODB_URI: mongoUri } : { USER_STORE: 'memory' }) };
   const settings = { password: options.password, users: ACTIVE_USERS, passwordOnlyUsers: 0, fillerUsers: Math.max(0, total - ACTIVE_USERS) };
   const started = Date.now();
   const child = fork(new URL('./server.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'], env: { ...env, BENCH_SERVER: JSON.stringify(settings) } });
@@ -54,24 +55,32 @@ async function oneRun(store: string, total: number, mongoUri: string | null, opt
 }
 
 export async function runScale(options: ScaleOptions): Promise<void> {
-  const rows: (string | number)[][] = [['store', 'users in store', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'password p95', 'code p95', 'errors', 'set-up s']];
+  const rows: (string | number)[][] = [['store', 'users in store', 'sign-ins/s', 'p50 ms', 'p95 ms', 'p99 ms', 'password p95', 'code p95', 'provider CPU ms', 'Redis cmds', 'errors', 'set-up s']];
+  // A redis-server of its own (unless REDIS_URL is set): its command counters are the provider's alone.
+  const own = process.env.REDIS_URL ? null : await PrivateRedis.start().catch(() => null);
+  const redisUrl = process.env.REDIS_URL ?? own?.url ?? 'redis://127.0.0.1:6379';
   const results: Record<string, unknown>[] = [];
-  for (const store of options.stores) {
-    let mongo: Awaited<ReturnType<typeof mongoServer>> | null = null;
-    if (store === 'mongo') {
-      mongo = await mongoServer();
-      if ('reason' in mongo) { console.error(`bench: mongo skipped: ${mongo.reason}`); continue; }
-    }
-    const label = mongo && 'uri' in mongo ? mongo.label : 'memory';
-    try {
-      for (const total of options.users) {
-        const r = await oneRun(store, total, mongo && 'uri' in mongo ? mongo.uri : null, options);
-        rows.push([label, total, r.perSecond, r.signInMs.p50, r.signInMs.p95, r.signInMs.p99, r.steps.password?.p95 ?? '', r.steps.totp?.p95 ?? '', r.errors, r.setupSeconds.toFixed(0)]);
-        results.push({ store: label, users: total, perSecond: r.perSecond, signInMs: r.signInMs, steps: r.steps, errors: r.errors, firstErrors: r.firstErrors, serverCpuMsPerSignIn: r.serverCpuMsPerSignIn });
+  try {
+    for (const store of options.stores) {
+      let mongo: Awaited<ReturnType<typeof mongoServer>> | null = null;
+      if (store === 'mongo') {
+        mongo = await mongoServer();
+        if ('reason' in mongo) { console.error(`bench: mongo skipped: ${mongo.reason}`); continue; }
       }
-    } finally {
-      if (mongo && 'stop' in mongo) mongo.stop?.();
+      const label = mongo && 'uri' in mongo ? mongo.label : 'memory';
+      try {
+        for (const total of options.users) {
+          const r = await oneRun(store, total, mongo && 'uri' in mongo ? mongo.uri : null, options, redisUrl);
+          rows.push([label, total, r.perSecond, r.signInMs.p50, r.signInMs.p95, r.signInMs.p99, r.steps.password?.p95 ?? '', r.steps.totp?.p95 ?? '', r.serverCpuMsPerSignIn, r.redisCommandsPerSignIn, r.errors, r.setupSeconds.toFixed(0)]);
+          console.error(`bench: ${rows.at(-1)!.join(' | ')}`); // as it comes: a long Mongo set-up may be stopped
+          results.push({ store: label, users: total, perSecond: r.perSecond, signInMs: r.signInMs, steps: r.steps, errors: r.errors, firstErrors: r.firstErrors, serverCpuMsPerSignIn: r.serverCpuMsPerSignIn, redisCommandsPerSignIn: r.redisCommandsPerSignIn });
+        }
+      } finally {
+        if (mongo && 'stop' in mongo) mongo.stop?.();
+      }
     }
+  } finally {
+    await own?.dispose();
   }
   console.log(`Full 2FA sign-ins (login page, password, code, token), ${options.concurrency} virtual users, ${options.seconds} s each, argon2id m=${options.password.memoryCost} t=${options.password.timeCost}`);
   console.log(table(rows));

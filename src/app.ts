@@ -52,8 +52,9 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   });
   provider.use(requestLog(deps.logger));
   provider.use(securityHeaders());
-  // Compiled templates are cached (consolidate and ejs both key on options.cache): compiling
-  // on every request was a visible share of a sign-in's non-argon2 time.
+  // Pages through koa-views (the design card's renderer). Compiled templates are cached (consolidate
+  // and ejs both key on options.cache). koa-views stats the view's file on every render: about 3 %
+  // of a sign-in's busy time in the issue 15 profile, the price of keeping it.
   provider.use(views(VIEWS_DIR, { extension: 'ejs', options: { cache: true } }));
   provider.use(async (ctx, next) => {
     // koa-views stats the bare name first and fails (an exception per render) before trying '.ejs'.

@@ -48,8 +48,10 @@ export interface SignInState {
  * was proved): the challenge is dropped and the caller sends them back to the password.
  */
 export async function loadSignIn(ctx: Context, step: StepDeps): Promise<SignInState | null> {
-  const details = await loadInteraction(ctx, step);
-  const challenge = await step.deps.challenges.get(details.uid);
+  // The challenge is keyed by the uid in the URL: read it in the same round trip as the
+  // interaction (a read only; the interaction check still decides before anything is used).
+  const [details, found] = await Promise.all([loadInteraction(ctx, step), step.deps.challenges.get(String(ctx.params.uid))]);
+  const challenge = found?.uid === details.uid ? found : null;
   if (!challenge) return null;
   const user = await step.deps.users.findById(challenge.accountId);
   const policy = await currentPolicy(step.deps);

@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import type { InteractionResults } from 'oidc-provider';
 import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
@@ -12,7 +13,7 @@ import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
  * The factors are the challenge's (with any just proved added by the caller).
  */
 export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInState, warning: string | null = null): Promise<void> {
-  const { deps, provider } = step;
+  const { deps } = step;
   const { next, user, policy, challenge } = state;
   if (next.kind === 'deny') throw new DomainError('sign_in_denied', 'Sign-in is not allowed for this account.', 403);
   const passed = provedMethods(challenge.proved);
@@ -26,13 +27,13 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   // Both must succeed before the provider hears of the sign-in; neither depends on the other.
   await Promise.all([deps.challenges.delete(challenge.uid), deps.users.recordSignIn(user.id, deps.clock.now())]);
   const { amr, acr } = signInResult(passed, { enrolledInSignIn: challenge.enrolledInSignIn === true });
-  const redirectTo = await provider.interactionResult(ctx.req, ctx.res, {
+  const redirectTo = await saveResult(ctx, step, {
     // ts: when the oldest factor was proved, not when the sign-in finished or the browser resumed
     // it: a sign-in held across a password or factor change must not pass for a later one.
     login: { accountId: user.id, amr, acr, remember: true, ts: Math.floor(oldestProof(challenge.proved)! / 1000) },
     // Signing in here is choosing the account.
     ...(selectAccountRequested(state.details) ? { [SELECT_ACCOUNT]: {} } : {}),
-  }, { mergeWithLastSubmission: false });
+  });
   if (warning) {
     // The result is saved; the user reads the warning and continues to the app with one click.
     await ctx.render('interaction/warning', { title: 'Before you continue', warning, continueUrl: redirectTo, uid: state.details.uid });
@@ -40,6 +41,18 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   }
   ctx.status = 303;
   ctx.redirect(redirectTo);
+}
+
+/**
+ * provider.interactionResult without its second read of the interaction: this request already
+ * loaded it (and checked it belongs to this browser) in loadInteraction. The result replaces
+ * any earlier one (mergeWithLastSubmission: false).
+ */
+async function saveResult(ctx: Context, step: StepDeps, result: InteractionResults): Promise<string> {
+  const interaction = await loadInteraction(ctx, step);
+  interaction.result = result;
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  return interaction.returnTo;
 }
 
 /** The challenge with one more factor proved just now (finishSignIn then reads it). */
@@ -51,10 +64,7 @@ export function withProof(state: SignInState, method: keyof SignInState['challen
 export async function abortSignIn(ctx: Context, step: StepDeps, description: string): Promise<void> {
   const details = await loadInteraction(ctx, step); // proves the browser owns this interaction
   await step.deps.challenges.delete(details.uid);
-  const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, {
-    error: 'access_denied',
-    error_description: description,
-  }, { mergeWithLastSubmission: false });
+  const redirectTo = await saveResult(ctx, step, { error: 'access_denied', error_description: description });
   ctx.status = 303;
   ctx.redirect(redirectTo);
 }

@@ -95,7 +95,9 @@ export function providerConfiguration(config: AppConfig, hooks: ProviderHooks): 
       // (and nothing once revoked, even where a session still names the old grant).
       if (!isFirstParty(ctx)) return hooks.rememberedGrant(ctx, ctx.oidc.session!.accountId!, ctx.oidc.client!.clientId);
       const grantId = ctx.oidc.session!.grantIdFor(ctx.oidc.client!.clientId);
-      if (grantId) return ctx.oidc.provider.Grant.find(grantId);
+      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+      // A grant revoked since (a replayed code, a revoked token) is gone: a first-party app gets a new one.
+      if (existing) return existing;
       // First-party apps are trusted by the company: grant what they ask for without a consent page.
       const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId! });
       grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(' '));

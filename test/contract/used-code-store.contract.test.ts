@@ -33,6 +33,15 @@ forEachImplementation<UsedCodeStore>(
     });
 
     if (redis) {
+      it('a step recorded by the earlier version (a string) is still refused, and a newer one accepted', async () => {
+        const { redis: r, prefix } = redis();
+        await r.set(`${prefix}usedstep:{u7}`, '4000', 'EX', 90);
+        expect(await store().claimStep('u7', 4000, 90)).to.equal(false);
+        expect(await store().claimStep('u7', 3999, 90)).to.equal(false);
+        expect(await store().claimStep('u7', 4001, 90)).to.equal(true);
+        expect(await store().claimStep('u7', 4001, 90)).to.equal(false);
+      });
+
       it('sets the TTL on the Redis key', async () => {
         await store().claimStep('u6', 3000, 90);
         const { redis: r, prefix } = redis();

@@ -31,9 +31,14 @@ describe('finishSignIn refuses when the factors are not enough, even when called
       challenges: { delete: async () => { calls.push('challenge deleted'); } },
       users: { recordSignIn: async () => { calls.push('sign-in recorded'); } },
     },
-    provider: { interactionResult: async (_req: unknown, _res: unknown, result: unknown) => { calls.push(`result ${JSON.stringify(result)}`); return '/resume'; } },
+    provider: {},
   } as unknown as StepDeps;
-  const ctx = { req: {}, res: {}, redirect() {}, status: 200 } as unknown as Context;
+  // The interaction this request loaded (loadInteraction caches it); finishing saves its result.
+  const interaction = {
+    uid: 'i1', exp: Math.floor(Date.now() / 1000) + 600, returnTo: '/resume', result: undefined as unknown,
+    async save() { calls.push(`result ${JSON.stringify(interaction.result)}`); return 'i1'; },
+  };
+  const ctx = { req: {}, res: {}, redirect() {}, status: 200, state: { interactionDetails: interaction } } as unknown as Context;
 
   function state(next: NextStep, proved: Proofs, patch: Partial<User> = {}): SignInState {
     const user: User = { id: 'u1', ...newUserRecord({ login: 'a@example.com', name: 'A', role: 'employee', passwordHash: 'h', createdAt: new Date(now - 1e9) }, 'a@example.com'), ...patch };
