@@ -2,14 +2,7 @@ import mongoose, { Schema } from 'mongoose';
 import type { Consent, ConsentStore } from '../../ports/consent-store.ts';
 import { mongoCall } from './connection.ts';
 
-interface ConsentDoc {
-  accountId: string;
-  clientId: string;
-  scope: string;
-  claims: string[];
-  grantId: string;
-  grantedAt: Date;
-}
+type ConsentDoc = Consent;
 
 const consentSchema = new Schema<ConsentDoc>(
   {
