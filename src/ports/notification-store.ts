@@ -11,6 +11,8 @@ export interface NewNotification {
 
 export interface NotificationStore {
   add(input: NewNotification): Promise<Notification>;
+  /** Many people's notifications in one write (a bulk reminder); returns what was stored, in input order. */
+  addMany(inputs: NewNotification[]): Promise<Notification[]>;
   /** Newest first. */
   list(userId: string, limit: number): Promise<Notification[]>;
   unreadCount(userId: string): Promise<number>;

@@ -27,6 +27,17 @@ describeEachImplementation('NotificationStore', (stores) => {
     expect(await notifications.list(ALICE, 10)).to.deep.equal([added]);
   });
 
+  it('addMany stores many people\'s notifications in one call, in input order, each with its own id', async () => {
+    const { notifications } = stores();
+    expect(await notifications.addMany([])).to.deep.equal([]);
+    const added = await notifications.addMany([note(ALICE, 1, 'deadline-approaching', { deadline: at(60).toISOString() }), note(BOB, 1, 'deadline-approaching', { byAdmin: true })]);
+    expect(added.map((n) => [n.userId, n.kind, n.readAt])).to.deep.equal([[ALICE, 'deadline-approaching', null], [BOB, 'deadline-approaching', null]]);
+    expect(new Set(added.map((n) => n.id)).size).to.equal(2);
+    expect(await notifications.list(ALICE, 10)).to.deep.equal([added[0]]);
+    expect(await notifications.list(BOB, 10)).to.deep.equal([added[1]]);
+    expect(await notifications.unreadCount(BOB)).to.equal(1);
+  });
+
   it('lists newest first, only for the given user, up to the limit', async () => {
     const { notifications } = stores();
     await notifications.add(note(ALICE, 2, 'two-factor-enabled'));

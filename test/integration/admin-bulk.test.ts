@@ -98,6 +98,29 @@ describe('integration: bulk remind and extend on the Employees page', () => {
     expect(flash(refused)).to.contain('No reminder sent');
   });
 
+  it('remind everyone matching at company size: one notification write per batch of 500 people, never one per person', async () => {
+    const people = 1200;
+    await idp.deps.users.createMany(Array.from({ length: people }, (_, i) => ({ login: `many-${n}-${i}@big.example`, name: `Many ${i}`, role: 'employee' as const, passwordHash: 'x', createdAt: new Date(START) })));
+    const calls = { add: 0, addMany: 0 };
+    const store = idp.deps.notifications;
+    const add = store.add.bind(store);
+    const addMany = store.addMany.bind(store);
+    store.add = (x) => { calls.add++; return add(x); };
+    store.addMany = (x) => { calls.addMany++; return addMany(x); };
+    try {
+      const confirm = await browser.post(`${idp.url}/admin/users/bulk`, { csrf, do: 'remind:matching', filter: 'not-enrolled', search: `many-${n}-` });
+      expect(h1(confirm)).to.equal('Remind 1,200 people?');
+      const done = await browser.post(`${idp.url}/admin/users/bulk/confirm`, confirmFields(confirm).fields);
+      expect(notice(done)).to.equal('Reminded 1,200 people.');
+    } finally {
+      store.add = add;
+      store.addMany = addMany;
+    }
+    expect(calls).to.deep.equal({ add: 0, addMany: Math.ceil(people / 500) });
+    const someone = (await idp.deps.users.findByLogin(`many-${n}-7@big.example`))!;
+    expect((await idp.deps.notifications.list(someone.id, 5)).map((x) => x.kind)).to.deep.equal(['deadline-approaching']);
+  });
+
   it('extend everyone matching the filter and search: the confirmation counts them, one write sets every deadline (marked individual), audited once', async () => {
     const calls: number[] = [];
     const users = idp.deps.users;
@@ -106,7 +129,7 @@ describe('integration: bulk remind and extend on the Employees page', () => {
     try {
       const confirm = await browser.post(`${idp.url}/admin/users/bulk`, { csrf, do: 'extend:matching', search: ``, filter: 'not-enrolled', back: '/admin/users?filter=not-enrolled' });
       const count = await idp.deps.users.count({ enrolled: false, active: true, exceptId: admin.user.id });
-      expect(h1(confirm)).to.equal(`Extend the deadline of ${count} ${count === 1 ? 'person' : 'people'}?`);
+      expect(h1(confirm)).to.equal(`Extend the deadline of ${count.toLocaleString('en-GB')} ${count === 1 ? 'person' : 'people'}?`);
       expect(textOf(confirm.html)).to.contain('everyone matching “Not enrolled” who has not set up two-step sign-in');
       const { fields } = confirmFields(confirm);
       const bad = await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-05-01' });
@@ -115,7 +138,7 @@ describe('integration: bulk remind and extend on the Employees page', () => {
       expect(bad.html).to.match(/id="bulk-until"[^>]*value="2026-05-01"/);
       expect(calls).to.deep.equal([]);
       const done = await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-08-31' });
-      expect(notice(done)).to.equal(`Deadline extended to 31 Aug 2026, 23:59 UTC for ${count} ${count === 1 ? 'person' : 'people'}.`);
+      expect(notice(done)).to.equal(`Deadline extended to 31 Aug 2026, 23:59 UTC for ${count.toLocaleString('en-GB')} ${count === 1 ? 'person' : 'people'}.`);
       expect(calls).to.deep.equal([count]);
       for (const u of team.slice(0, 3)) {
         expect((await idp.deps.users.findById(u.user.id))!.enforcement).to.deep.include({ deadline: new Date('2026-08-31T23:59:59.999Z'), deadlineSetBy: admin.user.id });

@@ -14,7 +14,15 @@ export class MemoryNotificationStore implements NotificationStore {
     return this.byUser.get(userId) ?? [];
   }
 
+  async addMany(inputs: NewNotification[]): Promise<Notification[]> {
+    return inputs.map((input) => this.insert(input));
+  }
+
   async add(input: NewNotification): Promise<Notification> {
+    return this.insert(input);
+  }
+
+  private insert(input: NewNotification): Notification {
     const item: Notification = {
       id: randomBytes(12).toString('hex'),
       userId: input.userId,

@@ -25,6 +25,14 @@ export class MongoNotificationStore implements NotificationStore {
     return toNotification(doc.toObject() as NotificationDoc);
   }
 
+  async addMany(inputs: NewNotification[]): Promise<Notification[]> {
+    if (inputs.length === 0) return [];
+    const docs = await mongoCall(() =>
+      this.Notification.insertMany(inputs.map((input) => ({ userId: input.userId, kind: input.kind, data: { ...input.data }, createdAt: input.createdAt, readAt: input.readAt ?? null }))),
+    );
+    return docs.map((doc) => toNotification(doc.toObject() as NotificationDoc));
+  }
+
   async list(userId: string, limit: number): Promise<Notification[]> {
     if (limit <= 0) return [];
     const docs = await mongoCall(() =>
