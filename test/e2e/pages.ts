@@ -141,6 +141,7 @@ export const PAGES: PageSpec[] = [
       await t.startDemoSignIn(page);
       await t.password(page, await t.overdueUser());
       await navigation(page, () => button(page, 'Request more time').click());
+      await page.waitForSelector('#more-time-status');
     },
   },
   {
@@ -282,7 +283,7 @@ export const PAGES: PageSpec[] = [
     name: 'employees (locked)', heading: 'Employees', reach: async (page, t) => { await asAdmin(page, t, '/admin/users?filter=locked'); },
   },
   {
-    name: 'bulk extend (confirm)', heading: /^Extend the deadline of /, reach: async (page, t) => {
+    name: 'bulk extend (confirm)', heading: /^Extend the deadline of [1-9]/, reach: async (page, t) => {
       await asAdmin(page, t, '/admin/users?filter=not-enrolled');
       await page.locator('input[name="ids"]').first().check();
       await navigation(page, () => button(page, 'Extend deadline').click());
@@ -317,6 +318,8 @@ export const PAGES: PageSpec[] = [
       await extendDeadline(t.idp.deps, admin.user, extended.user.id, new Date(t.idp.clock.now().getTime() + 40 * DAY_MS));
       await page.locator('#graceDays').fill('30');
       await navigation(page, () => button(page, 'Review change').click());
+      await page.waitForSelector('input[name="deadlines"][value="move"]');
+      await page.waitForSelector('input[name="individual"]');
     },
   },
   {
