@@ -280,6 +280,7 @@ export const PAGES: PageSpec[] = [
     },
   },
   {
+    // Lists the person the 'locked' page above locked out (an empty list when run on its own).
     name: 'employees (locked)', heading: 'Employees', reach: async (page, t) => { await asAdmin(page, t, '/admin/users?filter=locked'); },
   },
   {
