@@ -6,7 +6,6 @@ import { CONSENT_LIST_LIMIT } from '../ports/consent-store.ts';
 import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime } from '../http/format.ts';
 import { describeScope } from '../domain/consent.ts';
 import { accountState } from './session.ts';
 
@@ -20,7 +19,7 @@ export function appRoutes(deps: Deps, provider: Provider) {
     await ctx.render('account/apps', {
       title: 'Apps', notice, error: null,
       apps: consents.map((c) => ({
-        clientId: c.clientId, name: appName(c.clientId), since: formatDateTime(c.grantedAt),
+        clientId: c.clientId, name: appName(c.clientId), since: c.grantedAt,
         allowed: c.scope.split(' ').filter(Boolean).map(describeScope),
       })),
     });

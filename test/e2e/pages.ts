@@ -3,6 +3,8 @@ import { DEMO_CLIENT_ID } from '../../src/demo/app.ts';
 import type { TestInstance } from '../helpers/instance.ts';
 import { codeAt, type TestUser } from '../helpers/users.ts';
 import type { Role } from '../../src/domain/types.ts';
+import { extendDeadline } from '../../src/auth/admin-actions.ts';
+import { DAY_MS, DEADLINE_DENIED } from '../../src/domain/deadline.ts';
 
 /** What a `reach` gets: the running provider and demo app, and ways to make people and sign in. */
 export interface Tools {
@@ -36,6 +38,15 @@ export interface PageSpec {
 
 const navigation = (page: Page, click: () => Promise<unknown>) => Promise.all([page.waitForNavigation(), click()]);
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+/** Sign in as a fresh enrolled admin and open `path` of the admin pages. */
+async function asAdmin(page: Page, t: Tools, path = '/admin'): Promise<TestUser> {
+  const admin = await t.user({ role: 'admin', enrolled: true });
+  await t.signIn(page, admin, '/admin');
+  if (path !== '/admin') await page.goto(`${t.idp.url}${path}`);
+  return admin;
+}
+/** Submit the form holding `selector` without the browser's own checks (what a script-less or older browser sends). */
+const submitUnchecked = (page: Page, selector: string) => navigation(page, () => page.locator(selector).evaluate((el) => (el as HTMLInputElement).form!.submit()));
 
 /**
  * Every page a person can reach, in the order a person meets them. Pages added later go here:
@@ -100,6 +111,17 @@ export const PAGES: PageSpec[] = [
     },
   },
   {
+    name: 'recovery codes (not ticked)', heading: 'Have you saved your recovery codes?', reach: async (page, t) => {
+      await t.startDemoSignIn(page);
+      await t.password(page, await t.user());
+      await navigation(page, () => button(page, 'Set up now').click());
+      const secret = (await page.locator('#secret').innerText()).replace(/\s/g, '');
+      await page.locator('#code').fill(codeAt(secret, t.idp.clock.now().getTime()));
+      await navigation(page, () => button(page, 'Turn on').click());
+      await submitUnchecked(page, '#saved');
+    },
+  },
+  {
     name: 'consent', heading: /^Allow /, reach: async (page, t) => {
       const u = await t.user({ enrolled: true });
       await t.startDemoSignIn(page);
@@ -112,6 +134,19 @@ export const PAGES: PageSpec[] = [
     name: 'denied (blocked)', heading: 'Sign-in blocked', reach: async (page, t) => {
       await t.startDemoSignIn(page);
       await t.password(page, t.overdueUser());
+    },
+  },
+  {
+    name: 'denied (more time requested)', heading: 'Sign-in blocked', reach: async (page, t) => {
+      await t.startDemoSignIn(page);
+      await t.password(page, await t.overdueUser());
+      await navigation(page, () => button(page, 'Request more time').click());
+      await page.waitForSelector('#more-time-status');
+    },
+  },
+  {
+    name: 'account page blocked', heading: 'Sign-in blocked', reach: async (page, t) => {
+      await page.goto(`${t.idp.url}/account/callback?${new URLSearchParams({ error: 'access_denied', error_description: DEADLINE_DENIED })}`);
     },
   },
   {
@@ -164,10 +199,65 @@ export const PAGES: PageSpec[] = [
     },
   },
   {
+    name: 'device change (code from the old phone)', heading: 'Scan with your new phone', reach: async (page, t) => {
+      const u = await t.user({ enrolled: true });
+      await t.signIn(page, u);
+      await page.goto(`${t.idp.url}/account/security/device`);
+      await navigation(page, () => button(page, 'Set up my new device').click());
+      await page.locator('#code').fill(codeAt(u.secret!, t.idp.clock.now().getTime() + 30_000));
+      await navigation(page, () => button(page, 'Confirm new phone').click());
+      await page.waitForSelector('#form-error');
+    },
+  },
+  {
     name: 'notifications', heading: 'Notifications', reach: async (page, t) => {
       const u = await t.user({ enrolled: true });
       await t.signIn(page, u);
       await page.goto(`${t.idp.url}/account/notifications`);
+    },
+  },
+  {
+    name: 'notifications (repeats folded, a sign-in code)', heading: 'Notifications', reach: async (page, t) => {
+      const u = await t.user({ enrolled: true });
+      const now = t.idp.clock.now().getTime();
+      const use = { ip: '192.0.2.10', userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/142.0 Safari/537.36', device: 'known-browser', newBrowser: false };
+      for (let i = 4; i >= 1; i--) {
+        const at = new Date(now - i * 60_000);
+        await t.idp.deps.notifications.add({ userId: u.user.id, kind: 'password-accepted', data: { ...use, at: at.toISOString() }, createdAt: at, readAt: at });
+      }
+      await t.idp.deps.notifications.add({ userId: u.user.id, kind: 'password-accepted', createdAt: new Date(now),
+        data: { ...use, at: new Date(now).toISOString(), newBrowser: true, device: 'new-browser', code: '483920', codeExpiresAt: new Date(now + 5 * 60_000).toISOString() } });
+      await t.signIn(page, u);
+      await page.goto(`${t.idp.url}/account/notifications`);
+      await page.waitForSelector('[data-code-box]');
+    },
+  },
+  {
+    name: 'change password', heading: 'Change password', reach: async (page, t) => {
+      await t.signIn(page, await t.user({ enrolled: true }));
+      await page.goto(`${t.idp.url}/account/security/password`);
+    },
+  },
+  {
+    name: 'change password (wrong current password)', heading: 'Change password', reach: async (page, t) => {
+      const u = await t.user({ enrolled: true });
+      await t.signIn(page, u);
+      await page.goto(`${t.idp.url}/account/security/password`);
+      await page.locator('#current').fill('not-my-password');
+      await page.locator('#next').fill('correct horse battery staple lamp');
+      await page.locator('#code').fill(codeAt(u.secret!, t.idp.clock.now().getTime() + 30_000));
+      await navigation(page, () => button(page, 'Change password').click());
+      await page.waitForSelector('#form-error');
+    },
+  },
+  {
+    name: 'apps', heading: 'Apps', reach: async (page, t) => {
+      const u = await t.user({ enrolled: true });
+      // What the consent page records when the person allows the demo app (remembered-consent.test.ts).
+      await t.idp.deps.consents.record({ accountId: u.user.id, clientId: DEMO_CLIENT_ID, grantId: 'e2e-grant', scope: 'openid email profile', claims: [], grantedAt: t.idp.clock.now() });
+      await t.signIn(page, u);
+      await page.goto(`${t.idp.url}/account/apps`);
+      await page.waitForSelector('#apps li');
     },
   },
   {
@@ -190,9 +280,62 @@ export const PAGES: PageSpec[] = [
     },
   },
   {
+    // Lists the person the 'locked' page above locked out (an empty list when run on its own).
+    name: 'employees (locked)', heading: 'Employees', reach: async (page, t) => { await asAdmin(page, t, '/admin/users?filter=locked'); },
+  },
+  {
+    name: 'bulk extend (confirm)', heading: /^Extend the deadline of [1-9]/, reach: async (page, t) => {
+      await asAdmin(page, t, '/admin/users?filter=not-enrolled');
+      await page.locator('input[name="ids"]').first().check();
+      await navigation(page, () => button(page, 'Extend deadline').click());
+    },
+  },
+  {
+    name: 'person (not enrolled)', heading: /\S/, reach: async (page, t) => {
+      const u = await t.user();
+      await asAdmin(page, t, `/admin/users/${u.user.id}`);
+    },
+  },
+  {
+    name: 'person (enrolled)', heading: /\S/, reach: async (page, t) => {
+      const u = await t.user({ enrolled: true });
+      await asAdmin(page, t, `/admin/users/${u.user.id}`);
+    },
+  },
+  {
+    name: 'person (Extend refused)', heading: /\S/, reach: async (page, t) => {
+      const u = await t.user();
+      await asAdmin(page, t, `/admin/users/${u.user.id}`);
+      await page.locator('#extend-until').fill('2000-01-01');
+      await navigation(page, () => button(page, 'Extend').click());
+      await page.waitForSelector('#extend-error');
+    },
+  },
+  {
+    name: 'policy preview', heading: 'Check the change', reach: async (page, t) => {
+      const admin = await asAdmin(page, t);
+      // One deadline set for one person (an extension), so the preview offers to move it too.
+      const extended = await t.user();
+      await extendDeadline(t.idp.deps, admin.user, extended.user.id, new Date(t.idp.clock.now().getTime() + 40 * DAY_MS));
+      await page.locator('#graceDays').fill('30');
+      await navigation(page, () => button(page, 'Review change').click());
+      await page.waitForSelector('input[name="deadlines"][value="move"]');
+      await page.waitForSelector('input[name="individual"]');
+    },
+  },
+  {
     name: 'audit log', heading: 'Audit log', reach: async (page, t) => {
       await t.signIn(page, await t.user({ role: 'admin', enrolled: true }), '/admin');
       await page.goto(`${t.idp.url}/admin/audit`);
+    },
+  },
+  {
+    name: 'audit log (filtered)', heading: 'Audit log', reach: async (page, t) => {
+      await asAdmin(page, t, '/admin/audit');
+      await page.locator('#f-action').selectOption({ label: 'Changed the two-step sign-in policy' });
+      const day = new Date(t.idp.clock.now().getTime() - 40 * DAY_MS).toISOString().slice(0, 10);
+      await page.locator('#f-from').fill(day);
+      await navigation(page, () => button(page, 'Filter').click());
     },
   },
   {

@@ -27,7 +27,22 @@ describe('integration: every page speaks one vocabulary and shows moments as <ti
   it('the tour reached every page it names', () => {
     expect(pages.map((p) => p.name)).to.include.members(['login', 'code', 'recovery', 'locked', 'deadline warning', 'enrol at sign-in', 'recovery codes at sign-in',
       'account security', 'device change', 'notifications', 'step-up (turn off)', 'error page', 'logout', 'logged out', 'account security (deadline banner)',
-      'admin settings', 'employees', 'audit log', 'needs-2fa', 'denied']);
+      'admin settings', 'employees', 'audit log', 'needs-2fa', 'denied',
+      'recovery codes at sign-in (not ticked)', 'notifications (repeats folded)', 'change password', 'change password (wrong current password)', 'apps',
+      'device change (code from the old phone)', 'account page blocked', 'audit log (filtered)', 'employees (locked)', 'bulk extend (confirm)',
+      'person (enrolled)', 'person (not enrolled)', 'person (Extend refused)', 'policy preview', 'denied (more time requested)']);
+  });
+
+  it('the added pages show the state they are named for', () => {
+    const html = (name: string) => pages.find((p) => p.name === name)!.page.html;
+    expect(html('policy preview')).to.contain('name="deadlines" value="move"').and.contain('name="individual"');
+    expect(html('bulk extend (confirm)')).to.match(/<h1>Extend the deadline of 1 person\?<\/h1>/);
+    expect(html('person (Extend refused)')).to.contain('id="extend-error"');
+    expect(html('change password (wrong current password)')).to.contain('id="form-error"');
+    expect(html('device change (code from the old phone)')).to.contain('from your old phone');
+    expect(html('denied (more time requested)')).to.contain('id="more-time-status"');
+    expect(html('notifications (repeats folded)')).to.match(/Your password was used \d+ times today/);
+    expect(html('apps')).to.contain('data-app=');
   });
 
   it('no rendered page says 2FA, two-factor, two-step verification, authentication code, one-time code or Enable', () => {
@@ -56,7 +71,8 @@ describe('integration: every page speaks one vocabulary and shows moments as <ti
   });
 
   it('pages that show a moment carry <time datetime="ISO" title="… UTC" data-local>, with the hour and zone in the text', () => {
-    const withTimes = ['deadline warning', 'denied', 'account security', 'account security (deadline banner)', 'notifications', 'admin settings', 'employees', 'audit log', 'locked'];
+    const withTimes = ['deadline warning', 'denied', 'account security', 'account security (deadline banner)', 'notifications', 'admin settings', 'employees', 'audit log', 'locked',
+      'notifications (repeats folded)', 'apps', 'audit log (filtered)', 'person (enrolled)', 'person (not enrolled)', 'policy preview'];
     for (const name of withTimes) {
       const p = pages.find((x) => x.name === name)!;
       const tags = [...p.page.html.matchAll(/<time datetime="([^"]+)" title="([^"]+)" data-local>([^<]+)<\/time>/g)];
