@@ -105,6 +105,7 @@ export function continueAfterEnroll(step: StepDeps) {
       await ctx.render('interaction/recovery-codes', {
         title: 'Save your recovery codes', heading: 'Have you saved your recovery codes?', notice: null, codes: [], codesText: '',
         error: 'Tick "I have saved my recovery codes" to finish.', continueAction: `/interaction/${ctx.params.uid}/continue`, csrf: null,
+        uid: ctx.params.uid,
       });
       ctx.status = 400;
       return;

@@ -85,6 +85,7 @@ describe('integration: setting up two-step sign-in (issue 12)', () => {
     expect(textOf(notTicked.html)).to.match(/Tick (&#34;|")I have saved my recovery codes(&#34;|") to finish\./);
     expect(notTicked.html).to.match(/id="saved"[^>]*aria-invalid="true" aria-describedby="form-error"/);
     expect(shownRecoveryCodes(notTicked)).to.have.length(0); // never shown twice
+    expect(notTicked.html, 'a way out there too').to.match(/action="\/interaction\/[^/]+\/abort"[^>]*data-cancel>/);
     const done = await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' });
     expect(done.stoppedAt).to.be.a('string');
     expect(errorOf(done)).to.equal(null);
