@@ -20,7 +20,7 @@ export function describe(n: Notification, fmt: (d: Date) => string = formatDateT
   switch (n.kind) {
     case 'password-accepted': {
       const from = `From ${s(d.ip)} (${browserName(s(d.userAgent))}) at ${when(d.at)}.`;
-      if (d.newBrowser === true) return { title: 'Your password was used in a new browser', text: `${from} If this wasn't you, tell your administrator now: someone may know your password.` };
+      if (d.newBrowser === true) return { title: `Your password was used in a new browser${typeof d.code === 'string' ? ': here is your sign-in code' : ''}`, text: `${from} If this wasn't you, ${typeof d.code === 'string' ? 'don\'t share the code and ' : ''}tell your administrator now: someone may know your password.` };
       if (typeof d.code === 'string') return { title: 'Your password was used: here is your sign-in code', text: `${from} If this wasn't you, don't share the code and tell your administrator now.` };
       return { title: 'Your password was used to sign in', text: `${from} A browser you have used before.` };
     }

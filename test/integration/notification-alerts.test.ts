@@ -99,7 +99,7 @@ describe('integration: the sign-in code is the visual focus of its notification'
   before(async () => { idp = await startInstance({ overrides: { policyDefaults: { mandatory: false, graceDays: 14, sendCodeToNotifications: true } } }); });
   after(async () => { await idp.close(); });
 
-  it('a password use that sent a code is an alert, with the code in its own box above the text', async () => {
+  it('a password use that sent a code is an alert, with the code in its own box between the title and the text', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const { browser } = await accountSignIn(idp, u);
     const phone = new Browser([RP.redirectUri]);
@@ -112,6 +112,7 @@ describe('integration: the sign-in code is the visual focus of its notification'
     expect(latest!.alert).to.equal(true);
     expect(latest!.code).to.match(/^\d{8}$/);
     expect(latest!.title).to.equal('Your password was used: here is your sign-in code');
-    expect(page.html).to.match(/<li class="note unread alert-note"[^>]*>\s*<p class="signin-code" data-code-box>/);
+    // Read in order: what happened (the title), then the code in its own box, then the details.
+    expect(page.html).to.match(/<li class="note unread alert-note"[^>]*>\s*<p class="note-title">[\s\S]*?<\/p>\s*<p class="signin-code" data-code-box>[\s\S]*?<\/p>\s*<p class="note-text">/);
   });
 });

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { groupRepeats, isAlert } from '../../src/domain/notification-groups.ts';
 import type { Notification } from '../../src/domain/types.ts';
+import { describe as describeNote } from '../../src/account/notification-text.ts';
 
 let seq = 0;
 function n(kind: Notification['kind'], iso: string, data: Notification['data'] = {}, read = true): Notification {
@@ -44,5 +45,14 @@ describe('domain: notifications that matter, repeats folded', () => {
       ['06-01T21', 1, true, false],
     ]);
     expect(groupRepeats([])).to.deep.equal([]);
+  });
+
+  it('a password use names what matters in its title: a new browser, a code sent, or both', () => {
+    const title = (data: Notification['data']) => describeNote(n('password-accepted', '2026-06-01T08:00:00Z', { ip: '192.0.2.1', at: '2026-06-01T08:00:00Z', ...data })).title;
+    expect(title({ newBrowser: true })).to.equal('Your password was used in a new browser');
+    expect(title({ code: '12345678' })).to.equal('Your password was used: here is your sign-in code');
+    expect(title({ newBrowser: true, code: '12345678' })).to.equal('Your password was used in a new browser: here is your sign-in code');
+    expect(describeNote(n('password-accepted', '2026-06-01T08:00:00Z', { newBrowser: true, code: '12345678' })).text).to.contain("don't share the code");
+    expect(title({})).to.equal('Your password was used to sign in');
   });
 });
