@@ -48,6 +48,21 @@ async function asAdmin(page: Page, t: Tools, path = '/admin'): Promise<TestUser>
 /** Submit the form holding `selector` without the browser's own checks (what a script-less or older browser sends). */
 const submitUnchecked = (page: Page, selector: string) => navigation(page, () => page.locator(selector).evaluate((el) => (el as HTMLInputElement).form!.submit()));
 
+/** A new user signs in to the demo app and takes "Set up now": the setup page. */
+async function offerSetupAtSignIn(page: Page, t: Tools): Promise<void> {
+  await t.startDemoSignIn(page);
+  await t.password(page, await t.user());
+  await navigation(page, () => button(page, 'Set up now').click());
+}
+
+/** ... then types the current code of the key shown and turns it on: the recovery codes page. */
+async function enrolAtSignIn(page: Page, t: Tools): Promise<void> {
+  await offerSetupAtSignIn(page, t);
+  const secret = (await page.locator('#secret').innerText()).replace(/\s/g, '');
+  await page.locator('#code').fill(codeAt(secret, t.idp.clock.now().getTime()));
+  await navigation(page, () => button(page, 'Turn on').click());
+}
+
 /**
  * Every page a person can reach, in the order a person meets them. Pages added later go here:
  * each entry is checked at 390 and 1280 px for horizontal overflow and with axe-core.
@@ -95,29 +110,17 @@ export const PAGES: PageSpec[] = [
   },
   {
     name: 'enrol at sign-in', heading: 'Set up your authenticator app', reach: async (page, t) => {
-      await t.startDemoSignIn(page);
-      await t.password(page, await t.user());
-      await navigation(page, () => button(page, 'Set up now').click());
+      await offerSetupAtSignIn(page, t);
     },
   },
   {
     name: 'recovery codes', heading: 'Two-step sign-in is on', reach: async (page, t) => {
-      await t.startDemoSignIn(page);
-      await t.password(page, await t.user());
-      await navigation(page, () => button(page, 'Set up now').click());
-      const secret = (await page.locator('#secret').innerText()).replace(/\s/g, '');
-      await page.locator('#code').fill(codeAt(secret, t.idp.clock.now().getTime()));
-      await navigation(page, () => button(page, 'Turn on').click());
+      await enrolAtSignIn(page, t);
     },
   },
   {
     name: 'recovery codes (not ticked)', heading: 'Have you saved your recovery codes?', reach: async (page, t) => {
-      await t.startDemoSignIn(page);
-      await t.password(page, await t.user());
-      await navigation(page, () => button(page, 'Set up now').click());
-      const secret = (await page.locator('#secret').innerText()).replace(/\s/g, '');
-      await page.locator('#code').fill(codeAt(secret, t.idp.clock.now().getTime()));
-      await navigation(page, () => button(page, 'Turn on').click());
+      await enrolAtSignIn(page, t);
       await submitUnchecked(page, '#saved');
     },
   },

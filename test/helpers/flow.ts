@@ -39,3 +39,18 @@ export async function redeem(session: AppSession, page: Page) {
     pkceCodeVerifier: session.verifier, expectedState: session.state, expectedNonce: session.nonce, idTokenExpected: true,
   });
 }
+
+/**
+ * Spend seven of `user`'s ten recovery codes in seven sign-ins, then sign in with the eighth: the
+ * "few recovery codes left" warning page, with the session it belongs to.
+ */
+export async function signInToFewCodesWarning(instance: TestInstance, user: { login: string; password: string; recoveryCodes?: string[] }): Promise<{ s: AppSession; page: Page }> {
+  for (let i = 0; i < 7; i++) {
+    const s = await startSignIn(instance);
+    await submitPassword(instance, s, user.login, user.password);
+    await s.browser.post(interactionUrl(instance, s.page, 'recovery'), { code: user.recoveryCodes![i]! });
+  }
+  const s = await startSignIn(instance);
+  await submitPassword(instance, s, user.login, user.password);
+  return { s, page: await s.browser.post(interactionUrl(instance, s.page, 'recovery'), { code: user.recoveryCodes![7]! }) };
+}

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { accountSignIn, accountSignOut, csrfOf } from '../helpers/account.ts';
-import { interactionUrl, redeem, startSignIn, submitPassword } from '../helpers/flow.ts';
+import { redeem, signInToFewCodesWarning } from '../helpers/flow.ts';
 import { createUser, enrolDirectly } from '../helpers/users.ts';
 import { Browser, textOf } from '../helpers/browser.ts';
 import { invalidateSessions } from '../../src/auth/sessions.ts';
@@ -75,14 +75,7 @@ describe('integration: account-area sessions at their edges', function () {
 
   it('a recovery-code sign-in with two codes left stops on a warning page that continues to the app', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
-    for (let i = 0; i < 7; i++) {
-      const s = await startSignIn(idp);
-      await submitPassword(idp, s, u.login, u.password);
-      await s.browser.post(interactionUrl(idp, s.page, 'recovery'), { code: u.recoveryCodes![i]! });
-    }
-    const s = await startSignIn(idp);
-    await submitPassword(idp, s, u.login, u.password);
-    const warning = await s.browser.post(interactionUrl(idp, s.page, 'recovery'), { code: u.recoveryCodes![7]! });
+    const { s, page: warning } = await signInToFewCodesWarning(idp, u);
     expect(warning.html).to.contain('<title>Before you continue');
     expect(textOf(warning.html)).to.contain('You have 2 recovery codes left');
     const link = /href="([^"]*\/auth\/[^"]+)"/.exec(warning.html)![1]!.replace(/&amp;/g, '&');

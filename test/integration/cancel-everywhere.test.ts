@@ -5,7 +5,7 @@ import { changePolicy } from '../../src/auth/admin-actions.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { VIEWS_DIR } from '../../src/app.ts';
 import { startInstance, RP, type TestInstance } from '../helpers/instance.ts';
-import { interactionUrl, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
+import { interactionUrl, signInToFewCodesWarning, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
 import { Browser, textOf, type Page } from '../helpers/browser.ts';
 import { freshCode, shownKey } from '../helpers/account.ts';
 import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
@@ -88,15 +88,7 @@ describe('Cancel on every interaction page ends in access_denied at the app (iss
       return { s, page: await s.browser.post(interactionUrl(idp, enroll, 'enroll'), { code: codeAt(key, idp.clock.now().getTime()) }) };
     },
     warning: async () => {
-      const u = await enrolled();
-      for (let i = 0; i < 7; i++) {
-        const s = await startSignIn(idp);
-        await submitPassword(idp, s, u.login, u.password);
-        await s.browser.post(interactionUrl(idp, s.page, 'recovery'), { code: u.recoveryCodes![i]! });
-      }
-      const s = await startSignIn(idp);
-      await submitPassword(idp, s, u.login, u.password);
-      return { s, page: await s.browser.post(interactionUrl(idp, s.page, 'recovery'), { code: u.recoveryCodes![7]! }) };
+      return signInToFewCodesWarning(idp, await enrolled());
     },
     denied: async () => {
       const u = await createUser(idp.deps);
