@@ -3,9 +3,8 @@ import { DomainError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import { overdueCriteria, type UserFilter } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
-import type { NewNotification } from '../ports/notification-store.ts';
 import { assertDateInRange, extendDeadline } from './admin-actions.ts';
-import { audit, notifyUser } from './notify.ts';
+import { audit, notifyMany } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import { userBatches } from './user-batches.ts';
 
@@ -34,42 +33,27 @@ export async function countBulk(deps: Deps, admin: User, target: BulkTarget): Pr
   return { count: await deps.users.count(eligible(target.filter, admin)), sample: [] };
 }
 
-/** A batch of reminders in one write, each then delivered like any notification; a store failure is logged, as notifyUser does. */
-async function storeReminders(deps: Deps, batch: NewNotification[]): Promise<number> {
-  if (batch.length === 0) return 0;
-  try {
-    const stored = await deps.notifications.addMany(batch);
-    for (const n of stored) deps.notificationSink.deliver(n);
-    return stored.length;
-  } catch (err) {
-    deps.logger.warn({ err: (err as Error).message, kind: 'deadline-approaching', people: batch.length }, 'notifications not stored');
-    return 0;
-  }
-}
-
 /** Tell each person their deadline (the reminder notification); audited once. Only while it is mandatory. */
 export async function remindPeople(deps: Deps, admin: User, target: BulkTarget): Promise<number> {
   const policy = await currentPolicy(deps);
   if (!policy.mandatory) throw new DomainError('not_mandatory', 'Two-step sign-in is optional: there is no deadline to remind people of.', 400);
   const now = deps.clock.now();
-  let reminded = 0;
-  const remind = async (u: User): Promise<boolean> => {
-    const due = setupDueBy(u, policy);
-    if (!due || isExempt(u, now)) return false;
-    await notifyUser(deps, u.id, 'deadline-approaching', { deadline: due.toISOString(), byAdmin: true });
-    reminded++;
-    return true;
+  // Reminders for the people of one page or batch, in one write; who has no deadline, or is exempt, gets none.
+  const remind = async (users: User[]): Promise<User[]> => {
+    const due = users.map((u) => ({ u, deadline: setupDueBy(u, policy) })).filter((x) => x.deadline && !isExempt(x.u, now));
+    await notifyMany(deps, due.map(({ u, deadline }) => ({ userId: u.id, kind: 'deadline-approaching' as const, data: { deadline: deadline!.toISOString(), byAdmin: true }, createdAt: now })));
+    return due.map((x) => x.u);
   };
+  let reminded = 0;
   if ('ids' in target) {
     // People picked one by one: each reminder on their own history.
-    for (const u of await picked(deps, admin, target.ids)) if (await remind(u)) await audit(deps, admin.id, 'user.reminded', u.id);
+    for (const u of await remind(await picked(deps, admin, target.ids))) {
+      await audit(deps, admin.id, 'user.reminded', u.id);
+      reminded++;
+    }
   } else {
     // Everyone matching: one write of reminders per batch of people, never one per person.
-    for await (const batch of userBatches(deps.users, eligible(target.filter, admin))) {
-      const due = batch.map((u) => ({ u, deadline: setupDueBy(u, policy) })).filter((x) => x.deadline && !isExempt(x.u, now));
-      const stored = await storeReminders(deps, due.map(({ u, deadline }) => ({ userId: u.id, kind: 'deadline-approaching' as const, data: { deadline: deadline!.toISOString(), byAdmin: true }, createdAt: now })));
-      reminded += stored;
-    }
+    for await (const batch of userBatches(deps.users, eligible(target.filter, admin))) reminded += (await remind(batch)).length;
     await audit(deps, admin.id, 'users.reminded', null, { people: reminded, filter: target.described });
   }
   return reminded;

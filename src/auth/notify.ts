@@ -1,5 +1,6 @@
 import type { Notification, NotificationKind } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
+import type { NewNotification } from '../ports/notification-store.ts';
 
 type Data = Notification['data'];
 
@@ -14,6 +15,17 @@ export async function notifyUser(deps: Deps, userId: string, kind: NotificationK
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message, kind }, 'notification not stored');
   }
+}
+
+/**
+ * Several people's notifications in one write, each then delivered. Unlike notifyUser a store error
+ * is thrown: callers that report "sent" (reminders, Request more time) must know it was not.
+ */
+export async function notifyMany(deps: Deps, batch: NewNotification[]): Promise<Notification[]> {
+  if (batch.length === 0) return [];
+  const stored = await deps.notifications.addMany(batch);
+  for (const n of stored) deps.notificationSink.deliver(n);
+  return stored;
 }
 
 export async function audit(deps: Deps, actor: string, action: string, target: string | null, details: Data = {}): Promise<void> {

@@ -87,7 +87,7 @@ export function submitMoreTime(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await loadSignIn(ctx, step);
     if (!state || state.next.kind !== 'deny') return backToLogin(ctx);
-    const outcome = await requestMoreTime(step.deps, state.user.id, ctx.ip);
+    const outcome = await requestMoreTime(step.deps, state.user, ctx.ip);
     await renderDenied(ctx, step, state, outcome.kind === 'sent'
       ? 'Your request was sent to your administrators. You will be able to sign in once they give you more time.'
       : null);

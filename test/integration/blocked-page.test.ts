@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { changePolicy } from '../../src/auth/admin-actions.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
+import { StoreUnavailableError } from '../../src/domain/errors.ts';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { interactionUrl, startSignIn, submitPassword } from '../helpers/flow.ts';
 import { createUser, type TestUser } from '../helpers/users.ts';
@@ -75,6 +76,25 @@ describe('integration: blocked page (issue 12: contact link, request more time, 
     expect(page3.html).to.contain('Request more time</button>');
     await s3.browser.post(interactionUrl(idp, s3.page, 'more-time'), {});
     expect(await requests(admin.user.id, u.user.id)).to.have.length(2);
+  });
+
+  it('a request the admins were not told of (store down) answers 503 and does not use up the day: asking again works', async () => {
+    const u = await blockedUser();
+    const s = await startSignIn(idp);
+    await submitPassword(idp, s, u.login, u.password);
+    const store = idp.deps.notifications;
+    const addMany = store.addMany.bind(store);
+    store.addMany = async () => { throw new StoreUnavailableError('MongoDB', new Error('down')); };
+    try {
+      const failed = await s.browser.post(interactionUrl(idp, s.page, 'more-time'), {});
+      expect(failed.status).to.equal(503);
+    } finally {
+      store.addMany = addMany;
+    }
+    expect(await requests(admin.user.id, u.user.id)).to.have.length(0);
+    const sent = await s.browser.post(interactionUrl(idp, s.page, 'more-time'), {});
+    expect(textOf(sent.html)).to.contain('Your request was sent to your administrators');
+    expect(await requests(admin.user.id, u.user.id)).to.have.length(1);
   });
 
   it('without the password step (no challenge) a request changes nothing', async () => {
