@@ -39,12 +39,10 @@ export async function revokeApp(deps: Deps, provider: Provider | null, input: { 
   const removed = await deps.consents.revoke(input.accountId, input.clientId);
   if (!removed) throw new DomainError('app_not_found', 'This app has no access to the account (it was already revoked, or never allowed).', 404);
   if (provider) {
-    await Promise.all([
-      provider.AccessToken.revokeByGrantId(removed.grantId),
-      provider.RefreshToken.revokeByGrantId(removed.grantId),
-      provider.AuthorizationCode.revokeByGrantId(removed.grantId),
-      provider.Grant.adapter.destroy(removed.grantId),
-    ]);
+    // Revoking by grant is one call for every model: both adapters index a grant's codes and tokens
+    // together (the Redis one by deleting the Grant that every use checks). The embedded memory
+    // adapter keeps the Grant itself, so it goes too.
+    await Promise.all([provider.AccessToken.revokeByGrantId(removed.grantId), provider.Grant.adapter.destroy(removed.grantId)]);
   }
   await audit(deps, input.actor, 'app.revoked', input.accountId, { app: input.clientId, ...(input.via ? { via: input.via } : {}) });
   return removed;

@@ -44,6 +44,7 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
   const legacyGrantKeyFor = (grantId: string): string => `${prefix}grant:${grantId}`;
   const userCodeKeyFor = (userCode: string): string => `${prefix}userCode:${userCode}`;
   const uidKeyFor = (uid: string): string => `${prefix}sessionUid:${uid}`;
+  const modelKeyFor = (model: string, id: string): string => `${prefix}${model}:${id}`;
 
   /** A record of an earlier version: a hash with the JSON in `payload`. */
   async function findLegacy(key: string): Promise<AdapterPayload | undefined> {
@@ -58,7 +59,7 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
     constructor(private readonly name: string) {}
 
     private key(id: string): string {
-      return `${prefix}${this.name}:${id}`;
+      return modelKeyFor(this.name, id);
     }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -109,7 +110,7 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await redisCall(async () => {
-        await r.del(`${prefix}Grant:${grantId}`);
+        await r.del(modelKeyFor('Grant', grantId));
         // Tokens an earlier version indexed: remove them too (an emptied set disappears by itself).
         const legacy = legacyGrantKeyFor(grantId);
         const keys = await r.smembers(legacy);
