@@ -60,7 +60,7 @@ async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: s
   });
 }
 
-export const SAVED_REQUIRED = 'Tick "I have saved my recovery codes" to finish.';
+const SAVED_REQUIRED = 'Tick "I have saved my recovery codes" to finish.';
 const savedForm = z.object({ csrf: field(100), saved: z.literal('yes') });
 
 /** POST /account/security/recovery-codes/done: Done only once the person says the codes are saved. */

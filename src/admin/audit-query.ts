@@ -29,7 +29,7 @@ function single(query: Record<string, unknown>, key: string): string {
 }
 
 /** A YYYY-MM-DD day that exists, as the UTC midnight starting it. */
-export function parseDay(value: string, what: string): Date {
+function parseDay(value: string, what: string): Date {
   const d = new Date(`${value}T00:00:00.000Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
     throw refuse(`${what} must be a date such as 2026-12-01.`);

@@ -3,7 +3,7 @@ import { hasControlCharacters, isUserStatus, MAX_SEARCH_LENGTH, USER_STATUSES, t
 import { isUserSort, USER_SORTS, type UserSort } from '../domain/user-sort.ts';
 
 /** What the Employees page can show: the store's statuses, and Locked (read from recent lock-outs). */
-export const EMPLOYEE_STATUSES = [...USER_STATUSES.filter((s) => s !== 'admins'), 'locked', 'admins'] as const;
+const EMPLOYEE_STATUSES = [...USER_STATUSES.filter((s) => s !== 'admins'), 'locked', 'admins'] as const;
 export type EmployeeStatus = UserStatus | 'locked';
 const isEmployeeStatus = (s: string): s is EmployeeStatus => s === 'locked' || isUserStatus(s);
 

@@ -21,7 +21,7 @@ export async function lockState(deps: Deps, user: Pick<User, 'id' | 'login'>, no
 export const isLocked = (l: LockState) => Boolean(l.codes || l.passwords);
 
 /** At most this many people are looked at for the Locked filter (lock-outs of the last lock period). */
-export const MAX_LOCK_CANDIDATES = 1000;
+const MAX_LOCK_CANDIDATES = 1000;
 
 /**
  * Who may be locked now: the people the audit log says were locked within the longest lock period
@@ -31,10 +31,7 @@ export const MAX_LOCK_CANDIDATES = 1000;
 export async function recentlyLockedIds(deps: Deps, nowMs: number): Promise<string[]> {
   const longest = Math.max(passwordRule(deps).lockMs, secondFactorRule(deps).lockMs);
   const from = new Date(nowMs - longest);
-  const ids = new Set<string>();
-  for (const action of ['second-factor.locked', 'password.locked']) {
-    const page = await deps.audit.page({ action, from }, { limit: MAX_LOCK_CANDIDATES });
-    for (const e of page.entries) if (e.target) ids.add(e.target);
-  }
+  const pages = await Promise.all(['second-factor.locked', 'password.locked'].map((action) => deps.audit.page({ action, from }, { limit: MAX_LOCK_CANDIDATES })));
+  const ids = new Set(pages.flatMap((p) => p.entries.map((e) => e.target)).filter((t): t is string => Boolean(t)));
   return [...ids].slice(0, MAX_LOCK_CANDIDATES);
 }

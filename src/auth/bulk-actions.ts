@@ -15,7 +15,7 @@ export const MAX_SELECTED = 200;
 export type BulkTarget = { ids: string[] } | { filter: UserFilter; described: string };
 
 /** Bulk actions are about people who still have to set up two-step sign-in (and not the admin acting). */
-export const eligible = (filter: UserFilter, admin: User): UserFilter => ({ ...filter, enrolled: false, active: true, exceptId: admin.id });
+const eligible = (filter: UserFilter, admin: User): UserFilter => ({ ...filter, enrolled: false, active: true, exceptId: admin.id });
 const isEligible = (u: User | null, admin: User): u is User => Boolean(u && u.active && !u.twoFactor.enabled && u.id !== admin.id);
 
 async function picked(deps: Deps, admin: User, ids: string[]): Promise<User[]> {

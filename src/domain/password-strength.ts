@@ -5,7 +5,7 @@ import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 /** zxcvbn score 0..4; 3 = "safely unguessable: moderate protection from offline slow-hash scenario". */
-export const PASSWORD_MIN_SCORE = 3;
+const PASSWORD_MIN_SCORE = 3;
 
 export type PasswordVerdict = { ok: true } | { ok: false; reason: string };
 

@@ -63,7 +63,7 @@ export function planPolicyChange(before: Policy, change: PolicyChange, now: Date
 }
 
 /** People without two-step sign-in whose deadline the policy set (stored or not yet stored). */
-export const standardGroup = (): UserFilter => ({ active: true, enrolled: false, deadlineSetIndividually: false });
+const standardGroup = (): UserFilter => ({ active: true, enrolled: false, deadlineSetIndividually: false });
 /** Of them, those with a stored deadline (given when it became mandatory). */
 export const storedStandardGroup = (): UserFilter => ({ ...standardGroup(), deadlineStored: true });
 /** People without two-step sign-in and no stored deadline: counted from when each was added. */

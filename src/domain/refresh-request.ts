@@ -9,7 +9,7 @@
  */
 export type RefreshSetting = 'consent' | 'offline_access';
 
-export const OFFLINE_ACCESS = 'offline_access';
+const OFFLINE_ACCESS = 'offline_access';
 
 export interface OfflineAccessFacts {
   refresh: RefreshSetting | undefined;

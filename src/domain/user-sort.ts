@@ -12,7 +12,7 @@ export const isUserSort = (s: string): s is UserSort => (USER_SORTS as readonly 
 type Key = string | number | null;
 
 /** The user's value for the order ('login': none beyond the login itself). */
-export function sortKey(user: User, sort: UserSort): Key {
+function sortKey(user: User, sort: UserSort): Key {
   switch (sort) {
     case 'login': return null;
     case 'name': return user.name.toLowerCase();
