@@ -71,8 +71,12 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   const policy = await currentPolicy(deps);
   const next = decideAfterPassword({ user, policy, now, mfaRequestedByApp: attempt.mfaRequestedByApp });
   const ttlSeconds = Math.round(deps.config.secondFactor.challengeMinutes * 60);
-  // Issued together, so they leave for Redis in one write (a round trip is a sign-in's dearest item).
-  await Promise.all([deps.limiter.succeed(key), deps.challenges.put({
+  const device = browserFingerprint(attempt.browserId);
+  // Issued together, so they leave for Redis in one write (a round trip is a sign-in's dearest item);
+  // the notification store's "seen this browser?" look-up goes at the same time.
+  const [knownBrowser] = await Promise.all([
+    deps.notifications.existsSince(user.id, 'password-accepted', new Date(now.getTime() - BROWSER_MEMORY_MS), 'device', device),
+    deps.limiter.succeed(key), deps.challenges.put({
     uid: attempt.uid,
     accountId: user.id,
     proved: { pwd: now.getTime() },
@@ -82,8 +86,6 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
     userAgent: attempt.userAgent.slice(0, 300),
   }, ttlSeconds)]);
 
-  const device = browserFingerprint(attempt.browserId);
-  const knownBrowser = await deps.notifications.existsSince(user.id, 'password-accepted', new Date(now.getTime() - BROWSER_MEMORY_MS), 'device', device);
   const data: Record<string, string | boolean> = { at: now.toISOString(), ip: attempt.ip, userAgent: attempt.userAgent.slice(0, 300), device, newBrowser: !knownBrowser };
   if (next.kind === 'second-factor' && policy.sendCodeToNotifications) {
     const code = String(randomInt(0, 10 ** NOTIFICATION_CODE_DIGITS)).padStart(NOTIFICATION_CODE_DIGITS, '0');
