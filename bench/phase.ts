@@ -8,12 +8,13 @@ import type * as oidc from 'openid-client';
 import { fullSignIn, STEPS, UserPicker, type Step } from './sign-in.ts';
 import { mean, r1, r2, stats, type StepStats } from './stats.ts';
 import type { BenchUser } from './protocol.ts';
+import { threadCpuSince, type ThreadCpu } from './thread-cpu.ts';
 
 /** Across phases: a user signs in at most once per 30 s time step. */
 export const picker = new UserPicker();
 const WARM_UP_SIGN_INS = 40;
 
-export interface ServerUsage { cpu: NodeJS.CpuUsage; redisCommands: number }
+export interface ServerUsage { cpu: NodeJS.CpuUsage; threads: ThreadCpu | null; redisCommands: number }
 export interface PhaseSetup { url: string; config: oidc.Configuration; users: BenchUser[]; twoFactor: boolean; seconds: number; concurrency: number; serverUsage: () => Promise<ServerUsage> }
 
 export interface PhaseResult {
@@ -27,12 +28,15 @@ export interface PhaseResult {
   /** Sign-ins per second one core of provider CPU sustains (1000 / server CPU ms per sign-in). */
   serverPerCoreCapacity: number;
   redisCommandsPerSignIn: number;
+  /** Provider CPU ms per sign-in by thread kind (Linux only). */
+  serverThreadsMsPerSignIn: ThreadCpu | null;
   steps: Partial<Record<Step, StepStats>>;
   signInMs: StepStats;
   totpShareOfSignIn: number | null;
 }
 
 const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+const perSignIn = (t: ThreadCpu | null, n: number): ThreadCpu | null => t && { main: r2(t.main / n), threadpool: r2(t.threadpool / n), v8: r2(t.v8 / n), other: r2(t.other / n) };
 
 export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
   const { url, config, users, twoFactor, seconds, concurrency } = setup;
@@ -84,6 +88,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
     clientCpuMsPerSignIn: r2(clientCpu / signIns),
     serverPerCoreCapacity: r1(1000 / (serverCpu / signIns)),
     redisCommandsPerSignIn: r1((server1.redisCommands - server0.redisCommands) / signIns),
+    serverThreadsMsPerSignIn: perSignIn(threadCpuSince(server0.threads, server1.threads), signIns),
     steps, signInMs: stats(totals),
     totpShareOfSignIn: twoFactor ? r2(mean(samples.totp) / mean(totals)) : null,
   };

@@ -5,8 +5,13 @@ import { commandsTable } from './redis-commands.ts';
 import type { RedisThroughput } from './fleet.ts';
 import type { AlgCost } from './id-token-alg.ts';
 import { r1, r2, table, type StepStats } from './stats.ts';
+import type { ThreadCpu } from './thread-cpu.ts';
 
-export interface RatioPair { signInCpuMs: number; argon2CpuMsPerVerify: number; verifies: number; signIns: number; ratio: number }
+export interface RatioPair {
+  signInCpuMs: number; argon2CpuMsPerVerify: number; verifies: number; signIns: number; ratio: number;
+  /** Each side's CPU ms (per sign-in, per verify) by thread kind, Linux only. */
+  signInThreads: ThreadCpu | null; argon2Threads: ThreadCpu | null;
+}
 
 export interface BenchRun {
   machine: { cpuModel: string; cores: number; node: string; platform: string; uvThreadpool: number; loadAverage: { before: number[]; after: number[] }; redis: string };
@@ -67,6 +72,7 @@ export function report(run: BenchRun): { text: string; json: unknown } {
   for (const [title, p] of [['Full 2FA sign-in (password + TOTP)', mfa], ['Password-only sign-in', pwd]] as const) {
     out.push(`\n${title}: ${p.signIns} sign-ins in ${p.seconds}s = ${p.perSecond}/s on this machine (load generator on the same cores); errors ${p.errors}`);
     out.push(`  provider CPU ${p.serverCpuMsPerSignIn} ms per sign-in → ${p.serverPerCoreCapacity} sign-ins/s per core; load generator ${p.clientCpuMsPerSignIn} ms; ${p.redisCommandsPerSignIn} Redis commands (server counters)`);
+    if (p.serverThreadsMsPerSignIn) out.push(`  provider CPU by thread (ms per sign-in): main ${p.serverThreadsMsPerSignIn.main}, threadpool ${p.serverThreadsMsPerSignIn.threadpool}, V8 helpers ${p.serverThreadsMsPerSignIn.v8}, other ${p.serverThreadsMsPerSignIn.other}`);
     out.push(table([
       ['step (ms)', 'n', 'mean', 'p50', 'p95', 'p99'],
       row('login page', p.steps.loginPage), row('password', p.steps.password), row('totp', p.steps.totp), row('token', p.steps.token),
@@ -78,6 +84,8 @@ export function report(run: BenchRun): { text: string; json: unknown } {
   out.push(commandsTable(commands));
   out.push(`\nargon2 verify alone, in the provider process (${settings.concurrency} in parallel): ${ratioPairs.map((p) => p.argon2CpuMsPerVerify).join(', ')} ms CPU per verify → median ${argon2CpuMs} ms = ${argon2PerCoreBound}/s per core ← argon2-only bound`);
   out.push(`2FA sign-in / argon2-only bound, ${ratios.length} back-to-back pairs (sign-in round and argon2 round, alternating which goes first): ${ratioPairs.map((p) => `${p.ratio} (${p.signInCpuMs} vs ${p.argon2CpuMsPerVerify} ms)`).join(', ')}`);
+  const split = (t: ThreadCpu | null) => (t ? `main ${t.main}, threadpool ${t.threadpool}, V8 ${t.v8}, other ${t.other}` : 'n/a');
+  for (const [i, p] of ratioPairs.entries()) out.push(`  pair ${i + 1} by thread (ms): sign-in ${split(p.signInThreads)} | argon2 alone ${split(p.argon2Threads)}`);
   out.push(`  → median ${ratioMedian}, spread ${ratios.length ? `${Math.min(...ratios)}–${Math.max(...ratios)}` : '-'} (target ≥ ${TARGET_RATIO}: ${target.ratioMet ? 'MET' : 'NOT MET'})`);
   out.push(`Redis commands per 2FA sign-in: ${perSignIn} executed (${commands.total.sent} sent) (target ≤ ${TARGET_COMMANDS}: ${target.commandsMet ? 'MET' : 'NOT MET'}); under load the server counted ${mfa.redisCommandsPerSignIn} (2FA) and ${pwd.redisCommandsPerSignIn} (password-only) per sign-in`);
   if (fleet && redisOps) {

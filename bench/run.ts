@@ -79,7 +79,7 @@ function startServer(redisUrl: string) {
     child.send({ type: 'usage' });
     const m = await reply;
     if (m.type !== 'usage') throw new Error(`unexpected ${m.type}`);
-    return { cpu: m.cpu, redisCommands: m.redisCommands };
+    return { cpu: m.cpu, threads: m.threads, redisCommands: m.redisCommands };
   };
   const argon2 = async (seconds: number, parallel: number) => {
     const reply = next();
@@ -139,7 +139,11 @@ async function main() {
       let mfa: PhaseResult; let a2: Awaited<ReturnType<typeof alone>>;
       if (i % 2 === 0) { mfa = await signIns(); a2 = await alone(); } else { a2 = await alone(); mfa = await signIns(); }
       const argon2CpuMs = a2.cpuMs / a2.verifies;
-      ratioPairs.push({ signInCpuMs: mfa.serverCpuMsPerSignIn, argon2CpuMsPerVerify: Math.round(argon2CpuMs * 100) / 100, verifies: a2.verifies, signIns: mfa.signIns, ratio: Math.round((argon2CpuMs / mfa.serverCpuMsPerSignIn) * 1000) / 1000 });
+      const per = (ms: number) => Math.round((ms / a2.verifies) * 100) / 100;
+      ratioPairs.push({
+        signInCpuMs: mfa.serverCpuMsPerSignIn, argon2CpuMsPerVerify: Math.round(argon2CpuMs * 100) / 100, verifies: a2.verifies, signIns: mfa.signIns, ratio: Math.round((argon2CpuMs / mfa.serverCpuMsPerSignIn) * 1000) / 1000,
+        signInThreads: mfa.serverThreadsMsPerSignIn, argon2Threads: a2.threads && { main: per(a2.threads.main), threadpool: per(a2.threads.threadpool), v8: per(a2.threads.v8), other: per(a2.threads.other) },
+      });
     }
     const pairs = [];
     for (let i = 0; i < PAIRS; i++) {

@@ -45,7 +45,7 @@ async function oneRun(store: string, total: number, mongoUri: string | null, opt
   const setupSeconds = (Date.now() - started) / 1000;
   try {
     const config = await oidc.discovery(new URL(ready.url), RP.clientId, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
-    const usage = async () => { child.send({ type: 'usage' }); const m = await next(); if (m.type !== 'usage') throw new Error(`unexpected ${m.type}`); return { cpu: m.cpu, redisCommands: m.redisCommands }; };
+    const usage = async () => { child.send({ type: 'usage' }); const m = await next(); if (m.type !== 'usage') throw new Error(`unexpected ${m.type}`); return { cpu: m.cpu, threads: m.threads, redisCommands: m.redisCommands }; };
     console.error(`bench: ${store}, ${total} users in the store: signing in…`);
     const result = await runPhase({ url: ready.url, config, users: ready.twoFactor, twoFactor: true, seconds: options.seconds, concurrency: options.concurrency, serverUsage: usage });
     return { ...result, setupSeconds };

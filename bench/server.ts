@@ -15,6 +15,7 @@ import { dropCreatedDatabases } from '../test/helpers/mongo.ts';
 import type { ServerMessage, ClientMessage } from './protocol.ts';
 import type { PasswordHasher } from '../src/ports/password-hasher.ts';
 import { performance } from 'node:perf_hooks';
+import { threadCpu, threadCpuSince } from './thread-cpu.ts';
 
 /** The system clock behind the test helper's clock type: codes are computed for real time. */
 class WallClock extends ManualClock {
@@ -37,6 +38,7 @@ async function redisCommandCount(redis: Redis): Promise<number> {
  */
 async function argon2Alone(passwords: PasswordHasher, hash: string, seconds: number, parallel: number): Promise<ServerMessage> {
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   const start = performance.now();
   const end = start + seconds * 1000;
   let verifies = 0;
@@ -47,7 +49,7 @@ async function argon2Alone(passwords: PasswordHasher, hash: string, seconds: num
     }
   }));
   const cpu = process.cpuUsage(cpu0);
-  return { type: 'argon2', verifies, cpuMs: (cpu.user + cpu.system) / 1000, seconds: (performance.now() - start) / 1000 };
+  return { type: 'argon2', verifies, cpuMs: (cpu.user + cpu.system) / 1000, threads: threadCpuSince(threads0, threadCpu()), seconds: (performance.now() - start) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -63,7 +65,7 @@ async function main(): Promise<void> {
     if (m.type === 'argon2') {
       void argon2Alone(idp.deps.passwords, argon2Hash, m.seconds, m.parallel).then(send);
     } else if (m.type === 'usage') {
-      void redisCommandCount(stats).then((redisCommands) => send({ type: 'usage', cpu: process.cpuUsage(), redisCommands }));
+      void redisCommandCount(stats).then((redisCommands) => send({ type: 'usage', cpu: process.cpuUsage(), threads: threadCpu(), redisCommands }));
     } else if (m.type === 'stop') {
       stats.disconnect();
       void idp.close().then(dropCreatedDatabases).then(() => process.exit(0));
