@@ -7,6 +7,7 @@ import type Provider from 'oidc-provider';
 import type { Deps } from './ports/deps.ts';
 import { createProvider } from './oidc/provider.ts';
 import { errorPages, notFoundPage } from './http/errors.ts';
+import { deferredWrites } from './http/deferred-writes.ts';
 import { storeOutages } from './http/store-outage.ts';
 import { requestLog } from './http/request-log.ts';
 import { healthRoutes, Readiness, type ReadinessCheck } from './http/health.ts';
@@ -15,6 +16,7 @@ import type { PromMetrics } from './infra/metrics.ts';
 import { staticAssets } from './http/static.ts';
 import { timeTag } from './http/format.ts';
 import { interactionRouter } from './interaction/router.ts';
+import { interactionPageInPlace } from './interaction/in-place.ts';
 import { accountRouter } from './account/router.ts';
 import { adminRouter } from './admin/router.ts';
 import { accountClient, accountRelyingParty } from './account/session.ts';
@@ -71,7 +73,11 @@ export function buildApp(deps: Deps, options: AppOptions = {}): Provider {
   provider.use(notFoundPage);
   provider.use(staticAssets(VIEWS_DIR));
   provider.use(errorPages(deps.logger));
-  const interactions = interactionRouter({ deps, provider });
+  // Inside the error pages: a deferred write that fails is answered like any store outage.
+  provider.use(deferredWrites);
+  const step = { deps, provider };
+  provider.use(interactionPageInPlace(step));
+  const interactions = interactionRouter(step);
   provider.use(interactions.routes());
   provider.use(interactions.allowedMethods());
   const rp = accountRelyingParty(deps.config, deps.accountSessions, providerSessions(provider));

@@ -1,7 +1,8 @@
 import { createHash, randomInt } from 'node:crypto';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
 import type { Deps } from '../ports/deps.ts';
-import { notificationCodeKey, passwordKey, passwordRule } from './limits.ts';
+import { notificationCodeKey, passwordKey, passwordRule, secondFactorKey } from './limits.ts';
+import type { Policy, User } from '../domain/types.ts';
 import { currentPolicy } from './policy.ts';
 import { audit, notifyUser } from './notify.ts';
 import { isAlert } from '../domain/notification-groups.ts';
@@ -30,7 +31,11 @@ export type PasswordOutcome =
   | { kind: 'invalid' }
   | { kind: 'locked'; until: Date }
   | { kind: 'inactive' }
-  | { kind: 'accepted'; accountId: string; next: NextStep };
+  | {
+    kind: 'accepted'; accountId: string; next: NextStep; user: User; policy: Policy;
+    /** When the next step is the code: until when codes for this account are paused (wrong codes elsewhere), else null. */
+    codesPausedUntil: number | null;
+  };
 
 export const NOTIFICATION_CODE_DIGITS = 8;
 
@@ -73,9 +78,11 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   const ttlSeconds = Math.round(deps.config.secondFactor.challengeMinutes * 60);
   const device = browserFingerprint(attempt.browserId);
   // Issued together, so they leave for Redis in one write (a round trip is a sign-in's dearest item);
-  // the notification store's "seen this browser?" look-up goes at the same time.
-  const [knownBrowser] = await Promise.all([
+  // the notification store's "seen this browser?" look-up goes at the same time, and so does the
+  // code step's "are codes paused?" (its page is the answer to this request).
+  const [knownBrowser, codesPausedUntil] = await Promise.all([
     deps.notifications.existsSince(user.id, 'password-accepted', new Date(now.getTime() - BROWSER_MEMORY_MS), 'device', device),
+    next.kind === 'second-factor' ? deps.limiter.lockedUntil(secondFactorKey(user.id), now.getTime()) : null,
     deps.limiter.succeed(key), deps.challenges.put({
     uid: attempt.uid,
     accountId: user.id,
@@ -96,5 +103,5 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   }
   // An ordinary password use is kept (grouped on the Notifications page) but asks for no attention.
   await notifyUser(deps, user.id, 'password-accepted', data, isAlert({ kind: 'password-accepted', data }) ? null : now);
-  return { kind: 'accepted', accountId: user.id, next };
+  return { kind: 'accepted', accountId: user.id, next, user, policy, codesPausedUntil };
 }

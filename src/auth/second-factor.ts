@@ -5,6 +5,7 @@ import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, secondFactorKey, secondFactorRule } from './limits.ts';
 import { hashNotificationCode, NOTIFICATION_CODE_DIGITS } from './password-login.ts';
 import { audit, notifyUser } from './notify.ts';
+import { deferWrite } from '../infra/deferred-writes.ts';
 
 export type CodeOutcome =
   | { kind: 'ok'; method: AuthMethod }
@@ -23,15 +24,18 @@ export async function withinFailureBudget(
   deps: Deps,
   userId: string,
   check: () => Promise<CodeOutcome>,
+  { checkWhileReserving = false } = {},
 ): Promise<CodeOutcome> {
   const rule = secondFactorRule(deps);
   const key = secondFactorKey(userId);
   const nowMs = deps.clock.now().getTime();
-  const slot = await deps.limiter.reserve(key, rule, nowMs);
+  // checkWhileReserving: the check spends nothing a refusal must keep, so it runs beside the
+  // reservation (one round trip less); its outcome counts only once the attempt is granted.
+  const [slot, early] = await Promise.all([deps.limiter.reserve(key, rule, nowMs), checkWhileReserving ? check() : null]);
   if (!slot.allowed) return { kind: 'locked', until: new Date(slot.lockedUntil) };
-  const outcome = await check();
+  const outcome = early ?? (await check());
   if (outcome.kind === 'ok') {
-    await deps.limiter.succeed(key);
+    await deferWrite(deps.limiter.succeed(key));
     return outcome;
   }
   const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
@@ -68,9 +72,11 @@ export async function verifySecondFactor(deps: Deps, challenge: Challenge, user:
   if (user.id !== challenge.accountId || !user.twoFactor.enabled || !user.twoFactor.secret) return { kind: 'malformed' };
   const secret = user.twoFactor.secret;
 
+  // A TOTP check spends at most the time step of a right code (another comes within 30 s): it may
+  // run while the attempt is reserved. A code sent to Notifications is consumed only once granted.
   return withinFailureBudget(deps, user.id, async () => {
     if (totpCode) return checkTotp(deps, user.id, secret, totpCode);
     const consumed = await deps.oneTimeCodes.consume(notificationCodeKey(challenge.uid, user.id), hashNotificationCode(digits));
     return consumed ? { kind: 'ok', method: 'notification_code' } : { kind: 'wrong', driftSteps: null, reused: false };
-  });
+  }, { checkWhileReserving: Boolean(totpCode) });
 }

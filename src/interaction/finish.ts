@@ -4,6 +4,7 @@ import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
 import { loadInteraction, type SignInState, type StepDeps } from './context.ts';
+import { deferWrite } from '../infra/deferred-writes.ts';
 import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
 
 /**
@@ -24,8 +25,9 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   if (!stillValid({ user, policy, now: deps.clock.now() }, { holder: 'sign-in', proofs: challenge.proved }).ok) {
     throw new DomainError('sign_in_outdated', 'Your account changed while you were signing in. Go back to the application and sign in again.', 401);
   }
-  // Both must succeed before the provider hears of the sign-in; neither depends on the other.
-  await Promise.all([deps.challenges.delete(challenge.uid), deps.users.recordSignIn(user.id, deps.clock.now())]);
+  // Both must succeed before the app hears of the sign-in; neither depends on the other. Deferred,
+  // they leave with the result saved below and are awaited before the redirect is sent.
+  await Promise.all([deferWrite(deps.challenges.delete(challenge.uid)), deferWrite(deps.users.recordSignIn(user.id, deps.clock.now()))]);
   const { amr, acr } = signInResult(passed, { enrolledInSignIn: challenge.enrolledInSignIn === true });
   const redirectTo = await saveResult(ctx, step, {
     // ts: when the oldest factor was proved, not when the sign-in finished or the browser resumed

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
-import { backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
+import { renderCodeStep } from './two-factor.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
 import { SELECT_ACCOUNT, showSelectAccount } from './select-account.ts';
@@ -14,6 +15,7 @@ import { browserId } from '../http/device-cookie.ts';
 const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
 
 async function renderLogin(ctx: Context, uid: string, client: string | null, login: string, error: string | null, status = 200) {
+  answeringPost(ctx, `/interaction/${uid}`);
   await ctx.render('interaction/login', { title: 'Sign in', uid, appName: client, login, error });
   ctx.status = status;
 }
@@ -68,6 +70,9 @@ export function submitLogin(step: StepDeps) {
           const state = await loadSignIn(ctx, step);
           return state ? finishSignIn(ctx, step, state) : backToLogin(ctx); // changed meanwhile: sign in again
         }
+        // The code page is the answer (one request less than a redirect to it; app.js keeps a
+        // reload from sending the password again).
+        if (outcome.next.kind === 'second-factor') return renderCodeStep(ctx, step, outcome, outcome.codesPausedUntil);
         if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
         if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
         ctx.status = 303;

@@ -6,7 +6,7 @@ import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
 import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon, timeTag } from '../http/format.ts';
-import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn, withProof } from './finish.ts';
 import { secondFactorKey } from '../auth/limits.ts';
 
@@ -33,6 +33,7 @@ function failureMessage(outcome: CodeOutcome): string {
 }
 
 async function renderLocked(ctx: Context, step: StepDeps, until: Date): Promise<void> {
+  answeringPost(ctx, `/interaction/${ctx.params.uid}/two-factor`); // shows this page again while paused
   const busy = isBusyRefusal(until, step.deps.clock.now());
   await ctx.render('interaction/locked', {
     title: 'Too many attempts',
@@ -64,19 +65,28 @@ async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInStat
   return state;
 }
 
-async function renderCodePage(ctx: Context, state: SignInState, error: string | null, hint: string | null, status: number) {
+type CodePageState = Pick<SignInState, 'user' | 'policy'>;
+
+async function renderCodePage(ctx: Context, state: CodePageState, error: string | null, hint: string | null, status: number) {
+  answeringPost(ctx, `/interaction/${ctx.params.uid}/two-factor`);
   await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, signingInAs: state.user.login, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
   ctx.status = status;
+}
+
+/**
+ * The code step's page: the password step answers with it (no redirect), GET shows it again.
+ * Already paused (wrong codes elsewhere): say so now, not after the user has typed a code.
+ */
+export async function renderCodeStep(ctx: Context, step: StepDeps, state: CodePageState, pausedUntil: number | null): Promise<void> {
+  if (pausedUntil) return renderLocked(ctx, step, new Date(pausedUntil));
+  await renderCodePage(ctx, state, null, null, 200);
 }
 
 export function showTwoFactor(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await requireEnrolled(ctx, step);
     if (!state) return;
-    // Already paused (wrong codes elsewhere): say so now, not after the user has typed a code.
-    const lockedUntil = await step.deps.limiter.lockedUntil(secondFactorKey(state.user.id), step.deps.clock.now().getTime());
-    if (lockedUntil) return renderLocked(ctx, step, new Date(lockedUntil));
-    await renderCodePage(ctx, state, null, null, 200);
+    await renderCodeStep(ctx, step, state, await step.deps.limiter.lockedUntil(secondFactorKey(state.user.id), step.deps.clock.now().getTime()));
   };
 }
 

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { redisCall } from '../infra/redis/connection.ts';
 import { defineScripts } from '../infra/redis/scripts.ts';
+import { deferWrite } from '../infra/deferred-writes.ts';
 
 /**
  * oidc-provider storage adapter on Redis, modelled on node-oidc-provider's example/adapters/redis.js
@@ -10,6 +11,8 @@ import { defineScripts } from '../infra/redis/scripts.ts';
  * Every model is one string key `<prefix><Model>:<id>` holding its JSON, written with one
  * `SET … EX` and read with one `GET`. `consume` appends `"consumed":<epoch seconds>` to the JSON
  * in a script (one key, so it works on Redis Cluster) that never creates a key that expired.
+ * Writes (upsert, consume, destroy) are awaited with the request's other deferred writes, just
+ * before its response (infra/deferred-writes.ts).
  * Indexes: `<prefix>sessionUid:<uid>` and `<prefix>userCode:<userCode>` (id of the model, same TTL).
  *
  * No grant index is written. oidc-provider checks a token's Grant on every use (code and refresh
@@ -65,14 +68,15 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       const ttl = expiresIn !== undefined && expiresIn > 0 ? Math.ceil(expiresIn) : 0;
       const set = (k: string, v: string) => (ttl ? r.set(k, v, 'EX', ttl) : r.set(k, v));
-      await redisCall(async () => {
-        // Sent together (auto-pipelining): one round trip. An index written without its record
-        // points at nothing (find gives undefined), which is what a missing record means anyway.
+      // Deferred to the request's end (http/deferred-writes.ts), sent together (auto-pipelining).
+      // An index written without its record points at nothing (find gives undefined), which is
+      // what a missing record means anyway.
+      await deferWrite(redisCall(async () => {
         const writes: Array<Promise<unknown>> = [set(this.key(id), JSON.stringify(payload))];
         if (typeof payload.userCode === 'string') writes.push(set(userCodeKeyFor(payload.userCode), id));
         if (this.name === 'Session' && typeof payload.uid === 'string') writes.push(set(uidKeyFor(payload.uid), id));
         await Promise.all(writes);
-      });
+      }));
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -101,11 +105,11 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
 
     async consume(id: string): Promise<void> {
       const now = Math.floor(Date.now() / 1000);
-      await redisCall(() => r.oidcConsume(this.key(id), String(now)));
+      await deferWrite(redisCall(() => r.oidcConsume(this.key(id), String(now))));
     }
 
     async destroy(id: string): Promise<void> {
-      await redisCall(() => r.del(this.key(id)));
+      await deferWrite(redisCall(() => r.del(this.key(id))));
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

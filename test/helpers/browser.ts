@@ -1,6 +1,7 @@
 /** A minimal browser for flow tests: a cookie jar, manual redirects, and form posts. */
 export interface Page {
   status: number;
+  /** The address bar's URL: where the last request went, or the address the page names for itself (app.js). */
   url: string;
   html: string;
   /** Set when a redirect left for a URL starting with `stopAt` (e.g. the app's redirect_uri). */
@@ -50,7 +51,11 @@ export class Browser {
         if (res.status !== 307 && res.status !== 308) { method = 'GET'; body = undefined; headers = {}; }
         continue;
       }
-      return { status: res.status, url: current, html: await res.text() };
+      const html = await res.text();
+      // A page answered in place of a redirect or to a form names its own address, which app.js
+      // puts in the address bar (history.replaceState): that is the URL a user sees.
+      const shown = /<meta name="page-url" content="(\/[^"]*)">/.exec(html)?.[1];
+      return { status: res.status, url: shown ? new URL(shown.replace(/&amp;/g, '&'), current).href : current, html };
     }
     throw new Error('too many redirects');
   }

@@ -77,7 +77,8 @@ describe('integration: SIGTERM drains kept-alive connections without cutting req
         const jar = new Map<string, string>();
         const auth = await send(agent, authorize);
         if (!record(auth) || auth.kind !== 'answered') return;
-        const location = new URL(auth.answer.headers.location!, base).href;
+        // The login page is the answer itself; it names its address (/interaction/<uid>).
+        const location = new URL(auth.answer.headers.location ?? /<meta name="page-url" content="([^"]+)">/.exec(auth.answer.body)![1]!, base).href;
         const login = await send(agent, `${location}/login`, {
           method: 'POST', body: new URLSearchParams({ login: user.login, password: user.password }).toString(),
           headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookiesOf(auth.answer.headers['set-cookie'], jar) },

@@ -1,4 +1,9 @@
 // Progressive enhancement only: every page works without it.
+// A page answered in place of a redirect (the login page for an authorization request) or to a
+// form (the code page after the password) shows the address that shows it again: a reload asks
+// for that page instead of repeating the request or sending the password again.
+const pageUrl = document.querySelector('meta[name="page-url"]')?.content;
+if (pageUrl && pageUrl.startsWith('/')) history.replaceState(null, '', pageUrl);
 document.querySelectorAll('form[data-confirm]').forEach((f) => f.addEventListener('submit', (e) => { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); }));
 document.querySelectorAll('[data-print]').forEach((el) => el.addEventListener('click', (e) => { e.preventDefault(); window.print(); }));
 document.querySelectorAll('input.code').forEach((el) => {
