@@ -209,6 +209,26 @@ describe('e2e: real browser (Chromium)', function () {
     expect(JSON.parse(await page.locator('#amr').innerText())).to.include('otp');
   });
 
+  it('the login page and the code page answer in place and show their own address; a reload sends no form again', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const page = await newPage(1280, 800);
+    const posts: string[] = [];
+    page.on('request', (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); });
+    await page.goto(demoUrl);
+    // The authorization request itself is answered with the login page; app.js shows /interaction/<uid>.
+    await Promise.all([page.waitForURL(/\/interaction\/[^/]+$/), page.click('#sign-in')]);
+    await keyboardLogin(page, u);
+    // The password's POST is answered with the code page, shown at its own address.
+    expect(page.url()).to.match(/\/interaction\/[^/]+\/two-factor$/);
+    const sent = posts.length;
+    await page.reload();
+    expect(posts.length, 'a reload after the password sends no form again').to.equal(sent);
+    expect(page.url()).to.match(/\/two-factor$/);
+    await expectCodeField(page);
+    await page.goBack();
+    expect(posts.length, 'nor does going back').to.equal(sent);
+  });
+
   it('admin: /admin needs password + TOTP, then the grace days can be changed and the page confirms', async () => {
     const page = await newPage(1280, 900);
     await Promise.all([page.waitForURL(/\/interaction\//), page.goto(`${idp.url}/admin`)]);

@@ -12,6 +12,9 @@ import { commandsTable, countSignInCommands, countWrites } from '../../bench/red
  * the same on every run.
  */
 const BUDGET = 40;
+/** Round trips (socket writes) and HTTP requests of the same sign-in as of this change: a regression shows here first. */
+const ROUND_TRIPS = 14;
+const REQUESTS = 5;
 
 describe('integration: Redis commands per 2FA sign-in', () => {
   let idp: TestInstance;
@@ -32,5 +35,8 @@ describe('integration: Redis commands per 2FA sign-in', () => {
     // The provider's own models (session, interaction, code, ...) are in the count.
     expect(counted.requests.some((r) => r.executed.length > 0 && r.request.startsWith('POST /token'))).to.equal(true);
     expect(counted.total.executed, commandsTable(counted)).to.be.at.most(BUDGET);
+    expect(counted.requests.reduce((a, r) => a + (r.roundTrips ?? 0), 0), commandsTable(counted)).to.be.at.most(ROUND_TRIPS);
+    // Authorization (answered with the login page), password (with the code page), code, resume, token.
+    expect(counted.requests.map((r) => r.request), commandsTable(counted)).to.have.length(REQUESTS);
   });
 });
