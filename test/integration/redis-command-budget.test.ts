@@ -3,6 +3,7 @@ import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { createUser } from '../helpers/users.ts';
 import { redisUrl, uniquePrefix } from '../helpers/redis.ts';
 import { PrivateRedis } from '../helpers/private-redis.ts';
+import { usersInMongo } from '../helpers/mongo.ts';
 import { commandsTable, countSignInCommands, countWrites } from '../../bench/redis-commands.ts';
 
 /**
@@ -12,8 +13,12 @@ import { commandsTable, countSignInCommands, countWrites } from '../../bench/red
  * the same on every run.
  */
 const BUDGET = 40;
-/** Round trips (socket writes) and HTTP requests of the same sign-in as of this change: a regression shows here first. */
-const ROUND_TRIPS = 14;
+/**
+ * Round trips (socket writes) and HTTP requests of the same sign-in as of this change: a regression
+ * shows here first. With users in MongoDB two more: the provider's account look-up (a MongoDB
+ * query) falls between its writes in the resume and at the token endpoint, so they leave in two writes.
+ */
+const ROUND_TRIPS = usersInMongo() ? 16 : 14;
 const REQUESTS = 5;
 
 describe('integration: Redis commands per 2FA sign-in', () => {
