@@ -12,9 +12,11 @@ const run = promisify(execFile);
 
 /** null (with the reason on stderr) when redis-benchmark is not installed or fails. */
 export async function redisThroughput(redisUrl: string, requests = 200_000, clients = 50): Promise<RedisThroughput | null> {
-  const u = new URL(redisUrl);
-  const args = ['-h', u.hostname || '127.0.0.1', '-p', u.port || '6379', '-q', '-t', 'get,set', '-n', String(requests), '-c', String(clients), '-r', '100000', '-d', '200'];
-  if (u.password) args.push('-a', decodeURIComponent(u.password), '--no-auth-warning');
+  // A unix socket is given as its path (as ioredis takes it).
+  const u = redisUrl.startsWith('/') ? null : new URL(redisUrl);
+  const target = u ? ['-h', u.hostname || '127.0.0.1', '-p', u.port || '6379'] : ['-s', redisUrl];
+  const args = [...target, '-q', '-t', 'get,set', '-n', String(requests), '-c', String(clients), '-r', '100000', '-d', '200'];
+  if (u?.password) args.push('-a', decodeURIComponent(u.password), '--no-auth-warning');
   try {
     const { stdout } = await run('redis-benchmark', args, { timeout: 120_000 });
     const byCommand: Record<string, number> = {};
