@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import type { Deps } from '../ports/deps.ts';
 import { formBody, requireForm } from '../http/body.ts';
 import type { RelyingParty } from '../oidc/relying-party.ts';
@@ -11,11 +10,7 @@ import type { Readiness } from '../http/health.ts';
 import { DEADLINE_DENIED } from '../domain/deadline.ts';
 import type Provider from 'oidc-provider';
 import { appRoutes } from './apps.ts';
-
-async function noStore(ctx: Context, next: Next) {
-  ctx.set('Cache-Control', 'no-store');
-  await next();
-}
+import { noStore } from '../http/no-store.ts';
 
 /** /account: the employee's self-service area. */
 export function accountRouter(deps: Deps, rp: RelyingParty, readiness: Readiness, provider: Provider): Router {

@@ -2,7 +2,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
 import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, passwordKey, passwordRule, secondFactorKey } from './limits.ts';
-import type { Policy, User } from '../domain/types.ts';
+import type { Policy } from '../domain/types.ts';
 import { currentPolicy } from './policy.ts';
 import { audit, notifyUser } from './notify.ts';
 import { isAlert } from '../domain/notification-groups.ts';
@@ -32,7 +32,7 @@ export type PasswordOutcome =
   | { kind: 'locked'; until: Date }
   | { kind: 'inactive' }
   | {
-    kind: 'accepted'; accountId: string; next: NextStep; user: User; policy: Policy;
+    kind: 'accepted'; accountId: string; next: NextStep; login: string; policy: Policy;
     /** When the next step is the code: until when codes for this account are paused (wrong codes elsewhere), else null. */
     codesPausedUntil: number | null;
   };
@@ -103,5 +103,5 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   }
   // An ordinary password use is kept (grouped on the Notifications page) but asks for no attention.
   await notifyUser(deps, user.id, 'password-accepted', data, isAlert({ kind: 'password-accepted', data }) ? null : now);
-  return { kind: 'accepted', accountId: user.id, next, user, policy, codesPausedUntil };
+  return { kind: 'accepted', accountId: user.id, next, login: user.login, policy, codesPausedUntil };
 }

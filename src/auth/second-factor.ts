@@ -24,17 +24,15 @@ export async function withinFailureBudget(
   deps: Deps,
   userId: string,
   check: () => Promise<CodeOutcome>,
-  { checkWhileReserving = false } = {},
 ): Promise<CodeOutcome> {
   const rule = secondFactorRule(deps);
   const key = secondFactorKey(userId);
   const nowMs = deps.clock.now().getTime();
-  // checkWhileReserving: the check spends nothing a refusal must keep, so it runs beside the
-  // reservation (one round trip less); its outcome counts only once the attempt is granted.
-  const [slot, early] = await Promise.all([deps.limiter.reserve(key, rule, nowMs), checkWhileReserving ? check() : null]);
+  const slot = await deps.limiter.reserve(key, rule, nowMs);
   if (!slot.allowed) return { kind: 'locked', until: new Date(slot.lockedUntil) };
-  const outcome = early ?? (await check());
+  const outcome = await check();
   if (outcome.kind === 'ok') {
+    // Sent at once, awaited with the finished sign-in's writes before the response.
     await deferWrite(deps.limiter.succeed(key));
     return outcome;
   }
@@ -72,11 +70,9 @@ export async function verifySecondFactor(deps: Deps, challenge: Challenge, user:
   if (user.id !== challenge.accountId || !user.twoFactor.enabled || !user.twoFactor.secret) return { kind: 'malformed' };
   const secret = user.twoFactor.secret;
 
-  // A TOTP check spends at most the time step of a right code (another comes within 30 s): it may
-  // run while the attempt is reserved. A code sent to Notifications is consumed only once granted.
   return withinFailureBudget(deps, user.id, async () => {
     if (totpCode) return checkTotp(deps, user.id, secret, totpCode);
     const consumed = await deps.oneTimeCodes.consume(notificationCodeKey(challenge.uid, user.id), hashNotificationCode(digits));
     return consumed ? { kind: 'ok', method: 'notification_code' } : { kind: 'wrong', driftSteps: null, reused: false };
-  }, { checkWhileReserving: Boolean(totpCode) });
+  });
 }

@@ -4,6 +4,12 @@ import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../ports/deps.ts';
 import { answerStoreOutage, storeFailureOf } from './store-outage.ts';
 
+/** The request had already prepared a JSON body (an endpoint of the provider's) when it failed. */
+function preparedJson(ctx: Context): boolean {
+  const body = ctx.body;
+  return body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !('pipe' in body);
+}
+
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';
 }
@@ -47,7 +53,8 @@ export function errorPages(logger: Logger) {
       await next();
     } catch (err) {
       const failure = storeFailureOf(err);
-      if (failure) return answerStoreOutage(ctx, failure); // counted and logged by storeOutages
+      // Counted and logged by storeOutages; a JSON answer stays JSON (a failed write at the token endpoint).
+      if (failure) return answerStoreOutage(ctx, failure, preparedJson(ctx) ? 'json' : undefined);
       if (err instanceof DomainError) {
         return respond(ctx, err.status, 'Something is not right', err.message, err.code);
       }

@@ -11,17 +11,23 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * reads its own writes. Outside a request (CLI, housekeeping, tests of use-cases) a deferred write
  * is simply awaited.
  */
-const pendingWrites = new AsyncLocalStorage<Array<Promise<unknown>>>();
+export interface DeferredWrites {
+  writes: Array<Promise<unknown>>;
+  /** Set once flushed: a write deferred later (a timer the request started) is simply awaited. */
+  closed: boolean;
+}
+
+const scope = new AsyncLocalStorage<DeferredWrites>();
 
 export function deferWrite(write: Promise<unknown>): Promise<void> {
-  const pending = pendingWrites.getStore();
-  if (!pending) return write.then(() => undefined);
+  const pending = scope.getStore();
+  if (!pending || pending.closed) return write.then(() => undefined);
   write.catch(() => {}); // a rejected write is reported by the flush, not as unhandled
-  pending.push(write);
+  pending.writes.push(write);
   return Promise.resolve();
 }
 
 /** Runs `fn` collecting the writes it defers into `pending`. */
-export function collectDeferredWrites<T>(pending: Array<Promise<unknown>>, fn: () => T): T {
-  return pendingWrites.run(pending, fn);
+export function collectDeferredWrites<T>(pending: DeferredWrites, fn: () => T): T {
+  return scope.run(pending, fn);
 }

@@ -25,9 +25,10 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   if (!stillValid({ user, policy, now: deps.clock.now() }, { holder: 'sign-in', proofs: challenge.proved }).ok) {
     throw new DomainError('sign_in_outdated', 'Your account changed while you were signing in. Go back to the application and sign in again.', 401);
   }
-  // Both must succeed before the app hears of the sign-in; neither depends on the other. Deferred,
-  // they leave with the result saved below and are awaited before the redirect is sent.
-  await Promise.all([deferWrite(deps.challenges.delete(challenge.uid)), deferWrite(deps.users.recordSignIn(user.id, deps.clock.now()))]);
+  // The last sign-in is recorded before the provider hears of the sign-in. The challenge's delete
+  // leaves for Redis with the result saved below, ahead of it on the same connection, and both
+  // are awaited before the redirect is sent.
+  await Promise.all([deferWrite(deps.challenges.delete(challenge.uid)), deps.users.recordSignIn(user.id, deps.clock.now())]);
   const { amr, acr } = signInResult(passed, { enrolledInSignIn: challenge.enrolledInSignIn === true });
   const redirectTo = await saveResult(ctx, step, {
     // ts: when the oldest factor was proved, not when the sign-in finished or the browser resumed

@@ -1,9 +1,10 @@
 import type { Context, Next } from 'koa';
 import type { Interaction, StepDeps } from './context.ts';
-import { showInteraction } from './login.ts';
+import { showInteractionPage } from './login.ts';
+import { setNoStore } from '../http/no-store.ts';
 
 /** Provider routes that start an interaction in the browser (the device flow's have pages of their own). */
-const ROUTES = new Set(['authorization', 'resume']);
+const ROUTES_STARTING_INTERACTIONS = new Set(['authorization', 'resume']);
 
 /**
  * The provider answers an authorization request that needs the user with a redirect to
@@ -17,14 +18,14 @@ export function interactionPageInPlace(step: StepDeps) {
     if (ctx.status !== 303) return;
     const oidc = (ctx as { oidc?: { route?: string; entities?: { Interaction?: Interaction } } }).oidc;
     const interaction = oidc?.entities?.Interaction;
-    if (!interaction || !ROUTES.has(oidc?.route ?? '') || ctx.response.get('Location') !== `/interaction/${interaction.uid}`) return;
+    if (!interaction || !ROUTES_STARTING_INTERACTIONS.has(oidc?.route ?? '') || ctx.response.get('Location') !== `/interaction/${interaction.uid}`) return;
     ctx.remove('Location');
     ctx.status = 200;
     ctx.params = { ...ctx.params, uid: interaction.uid };
     ctx.state.interactionDetails = interaction; // what loadInteraction would read back
     ctx.state.pageUrl = `/interaction/${interaction.uid}`;
-    ctx.set('Cache-Control', 'no-store');
-    ctx.set('Pragma', 'no-cache');
-    await showInteraction(step)(ctx);
+    setNoStore(ctx);
+    // The authorization request's own query is not the chooser's "Use another account".
+    await showInteractionPage(ctx, step, interaction, false);
   };
 }

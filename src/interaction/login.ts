@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
-import { answeringPost, backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type Interaction, type StepDeps } from './context.ts';
 import { renderCodeStep } from './two-factor.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
@@ -25,15 +25,20 @@ function clientName(details: { params: Record<string, unknown> }, step: StepDeps
   return step.provider.Client.find(clientId).then((c) => c?.clientName ?? clientId ?? null);
 }
 
-/** GET /interaction/:uid: the login page, or the consent page when only consent is missing. */
+/**
+ * The interaction's page: the login page, the consent page when only consent is missing, or the
+ * account chooser (unless "Use another account" was picked: `otherAccount`).
+ */
+export async function showInteractionPage(ctx: Context, step: StepDeps, details: Interaction, otherAccount: boolean): Promise<void> {
+  if (details.prompt.name === 'consent') return showConsent(ctx, step, details);
+  if (details.prompt.name === SELECT_ACCOUNT && !otherAccount && await showSelectAccount(ctx, step, details)) return;
+  const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : '';
+  await renderLogin(ctx, details.uid, await clientName(details, step), hint, null);
+}
+
+/** GET /interaction/:uid (?account=other: the login page instead of the account chooser). */
 export function showInteraction(step: StepDeps) {
-  return async (ctx: Context) => {
-    const details = await loadInteraction(ctx, step);
-    if (details.prompt.name === 'consent') return showConsent(ctx, step, details);
-    if (details.prompt.name === SELECT_ACCOUNT && ctx.query.account !== 'other' && await showSelectAccount(ctx, step, details)) return;
-    const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : '';
-    await renderLogin(ctx, details.uid, await clientName(details, step), hint, null);
-  };
+  return async (ctx: Context) => showInteractionPage(ctx, step, await loadInteraction(ctx, step), ctx.query.account === 'other');
 }
 
 /** POST /interaction/:uid/login: the password step; on success, on to whatever comes next. */
@@ -72,7 +77,7 @@ export function submitLogin(step: StepDeps) {
         }
         // The code page is the answer (one request less than a redirect to it; app.js keeps a
         // reload from sending the password again).
-        if (outcome.next.kind === 'second-factor') return renderCodeStep(ctx, step, outcome, outcome.codesPausedUntil);
+        if (outcome.next.kind === 'second-factor') return renderCodeStep(ctx, step, { login: outcome.login, policy: outcome.policy }, outcome.codesPausedUntil);
         if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
         if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
         ctx.status = 303;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
 import { formBody, requireForm } from '../http/body.ts';
+import { noStore } from '../http/no-store.ts';
 import type { StepDeps } from './context.ts';
 import { showInteraction, submitLogin } from './login.ts';
 import { showRecovery, showTwoFactor, submitRecovery, submitTwoFactor } from './two-factor.ts';
@@ -10,12 +10,6 @@ import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './en
 import { submitConsent } from './consent.ts';
 import { abortSignIn } from './finish.ts';
 import { continueAsSignedIn } from './select-account.ts';
-
-async function noStore(ctx: Context, next: Next) {
-  ctx.set('Cache-Control', 'no-store');
-  ctx.set('Pragma', 'no-cache');
-  await next();
-}
 
 /** /interaction/:uid/...: one thin handler per step; every POST is a small URL-encoded form. */
 export function interactionRouter(step: StepDeps): Router {

@@ -65,11 +65,14 @@ async function requireEnrolled(ctx: Context, step: StepDeps): Promise<SignInStat
   return state;
 }
 
-type CodePageState = Pick<SignInState, 'user' | 'policy'>;
+/** What the code page shows: who is signing in, and whether codes from Notifications are taken. */
+interface CodePageState { login: string; policy: Pick<SignInState['policy'], 'sendCodeToNotifications'> }
+
+const codePageOf = (state: SignInState): CodePageState => ({ login: state.user.login, policy: state.policy });
 
 async function renderCodePage(ctx: Context, state: CodePageState, error: string | null, hint: string | null, status: number) {
   answeringPost(ctx, `/interaction/${ctx.params.uid}/two-factor`);
-  await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, signingInAs: state.user.login, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
+  await ctx.render('interaction/two-factor', { title: 'Two-step sign-in', uid: ctx.params.uid, signingInAs: state.login, error, clockHint: hint, notificationCodes: state.policy.sendCodeToNotifications });
   ctx.status = status;
 }
 
@@ -86,7 +89,7 @@ export function showTwoFactor(step: StepDeps) {
   return async (ctx: Context) => {
     const state = await requireEnrolled(ctx, step);
     if (!state) return;
-    await renderCodeStep(ctx, step, state, await step.deps.limiter.lockedUntil(secondFactorKey(state.user.id), step.deps.clock.now().getTime()));
+    await renderCodeStep(ctx, step, codePageOf(state), await step.deps.limiter.lockedUntil(secondFactorKey(state.user.id), step.deps.clock.now().getTime()));
   };
 }
 
@@ -98,12 +101,13 @@ export function submitTwoFactor(step: StepDeps) {
     const started = performance.now();
     const outcome = form ? await verifySecondFactor(step.deps, state.challenge, state.user, form.code, state.policy) : { kind: 'malformed' as const };
     step.deps.metrics.stepDuration('second_factor', (performance.now() - started) / 1000);
-    const fail = (msg: string, hint: string | null) => renderCodePage(ctx, state, msg, hint, outcome.kind === 'malformed' ? 400 : 401);
+    const fail = (msg: string, hint: string | null) => renderCodePage(ctx, codePageOf(state), msg, hint, outcome.kind === 'malformed' ? 400 : 401);
     return settle(ctx, step, state, outcome, fail);
   };
 }
 
 async function renderRecoveryPage(ctx: Context, step: StepDeps, state: SignInState, error: string | null, status: number) {
+  answeringPost(ctx, `/interaction/${ctx.params.uid}/recovery`);
   await ctx.render('interaction/recovery', { title: 'Use a recovery code', uid: ctx.params.uid, signingInAs: state.user.login, error, adminContact: step.deps.config.adminContact });
   ctx.status = status;
 }

@@ -3,7 +3,7 @@
 // form (the code page after the password) shows the address that shows it again: a reload asks
 // for that page instead of repeating the request or sending the password again.
 const pageUrl = document.querySelector('meta[name="page-url"]')?.content;
-if (pageUrl && pageUrl.startsWith('/')) history.replaceState(null, '', pageUrl);
+if (pageUrl && /^\/(?!\/)/.test(pageUrl)) { try { history.replaceState(null, '', pageUrl); } catch { /* the page still works */ } }
 document.querySelectorAll('form[data-confirm]').forEach((f) => f.addEventListener('submit', (e) => { if (!window.confirm(f.dataset.confirm)) e.preventDefault(); }));
 document.querySelectorAll('[data-print]').forEach((el) => el.addEventListener('click', (e) => { e.preventDefault(); window.print(); }));
 document.querySelectorAll('input.code').forEach((el) => {
