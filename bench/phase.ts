@@ -47,7 +47,7 @@ export async function runPhase(setup: PhaseSetup): Promise<PhaseResult> {
   let measuring = false;
 
   async function signIn(u: BenchUser): Promise<void> {
-    const t = await fullSignIn(config, url, u, twoFactor, picker);
+    const t = await fullSignIn(config, url, u, twoFactor, { picker });
     if (measuring) {
       for (const s of STEPS) if (t[s] !== undefined) samples[s].push(t[s]!);
       totals.push(STEPS.reduce((a, s) => a + (t[s] ?? 0), 0));

@@ -7,10 +7,8 @@
  */
 import { Redis } from 'ioredis';
 import * as oidc from 'openid-client';
-import { Browser, uidOf } from '../test/helpers/browser.ts';
-import { codeAt } from '../test/helpers/users.ts';
 import { RP } from '../test/helpers/config.ts';
-import type { Step } from './sign-in.ts';
+import { fullSignIn, type Step } from './sign-in.ts';
 
 export interface RequestCommands { step: Step; request: string; sent: string[]; executed: string[]; roundTrips?: number }
 export interface SignInCommands { requests: RequestCommands[]; perStep: Record<Step, { sent: number; executed: number }>; total: { sent: number; executed: number } }
@@ -76,25 +74,7 @@ export async function countSignInCommands(url: string, redisUrl: string, prefix:
   };
   try {
     await mon.take(); // whatever ran before the sign-in
-    const browser = new Browser([RP.redirectUri]);
-    const verifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    const authUrl = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: RP.redirectUri, scope: 'openid email profile', state, nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-    });
-    const login = await browser.get(authUrl.href);
-    if (login.status !== 200 || !login.html.includes('name="password"')) throw new Error(`login page: ${login.status} ${login.url}`);
-    const base = `${url}/interaction/${uidOf(login)}`;
-    step = 'password';
-    const codePage = await browser.post(`${base}/login`, { login: user.login, password: user.password });
-    if (!codePage.url.endsWith('/two-factor') || codePage.status !== 200) throw new Error(`code page: ${codePage.status} ${codePage.url}`);
-    step = 'totp';
-    const back = await browser.post(`${base}/two-factor`, { code: codeAt(user.secret, nowMs) });
-    if (!back.stoppedAt) throw new Error(`no redirect to the app: ${back.status} ${back.url}`);
-    step = 'token';
-    await oidc.authorizationCodeGrant(config, new URL(back.stoppedAt), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    await fullSignIn(config, url, user, true, { codeAt: () => nowMs, onStep: (s) => { step = s; } });
   } finally {
     globalThis.fetch = realFetch;
     mon.close();

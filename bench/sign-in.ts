@@ -4,6 +4,7 @@ import * as oidc from 'openid-client';
 import { Browser, uidOf } from '../test/helpers/browser.ts';
 import { codeAt } from '../test/helpers/users.ts';
 import { RP } from '../test/helpers/config.ts';
+import { authorizationRequest } from '../test/helpers/flow.ts';
 import type { BenchUser } from './protocol.ts';
 
 export type Step = 'loginPage' | 'password' | 'totp' | 'token';
@@ -35,35 +36,44 @@ export class UserPicker {
   }
 }
 
+export interface SignInOptions {
+  /** Told which users signed in when (a user's code works once per 30 s step). */
+  picker?: UserPicker;
+  browser?: Browser;
+  /** The moment the code is computed for (default: now). */
+  codeAt?: () => number;
+  /** Told as each step starts (the Redis command count files commands under it). */
+  onStep?: (step: Step) => void;
+}
+
 /** Signs `u` in with a fresh cookie jar; returns each step's time (ms). Throws on any unexpected page. */
-export async function fullSignIn(config: oidc.Configuration, url: string, u: BenchUser, twoFactor: boolean, picker: UserPicker, browser = new Browser([RP.redirectUri])): Promise<Partial<Record<Step, number>>> {
-  const verifier = oidc.randomPKCECodeVerifier();
-  const state = oidc.randomState();
-  const nonce = oidc.randomNonce();
+export async function fullSignIn(config: oidc.Configuration, url: string, u: BenchUser, twoFactor: boolean, options: SignInOptions = {}): Promise<Partial<Record<Step, number>>> {
+  const { picker, browser = new Browser([RP.redirectUri]), onStep } = options;
   const t: Partial<Record<Step, number>> = {};
+  onStep?.('loginPage');
   let t0 = performance.now();
-  const authUrl = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: RP.redirectUri, scope: 'openid email profile', state, nonce,
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-  });
+  const { url: authUrl, verifier, state, nonce } = await authorizationRequest(config);
   const login = await browser.get(authUrl.href);
   if (login.status !== 200 || !login.html.includes('name="password"')) throw new Error(`login page: ${login.status} ${login.url}`);
   t.loginPage = performance.now() - t0;
   const base = `${url}/interaction/${uidOf(login)}`;
 
+  onStep?.('password');
   t0 = performance.now();
   let page = await browser.post(`${base}/login`, { login: u.login, password: u.password });
   t.password = performance.now() - t0;
   if (twoFactor) {
     if (!page.url.endsWith('/two-factor') || page.status !== 200) throw new Error(`code page: ${page.status} ${page.url}`);
+    onStep?.('totp');
     t0 = performance.now();
-    const at = Date.now();
-    picker.used(u.login, at);
+    const at = options.codeAt?.() ?? Date.now();
+    picker?.used(u.login, at);
     page = await browser.post(`${base}/two-factor`, { code: codeAt(u.secret!, at) });
     t.totp = performance.now() - t0;
   }
   if (!page.stoppedAt) throw new Error(`no redirect to the app: ${page.status} ${page.url} ${page.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 160)}`);
 
+  onStep?.('token');
   t0 = performance.now();
   const tokens = await oidc.authorizationCodeGrant(config, new URL(page.stoppedAt), {
     pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true,

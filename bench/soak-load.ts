@@ -94,7 +94,7 @@ export class SoakLoad {
     const u = await this.picker.next(this.users, true);
     try {
       const config = await this.discovery();
-      const t = await fullSignIn(config, this.url, u, true, this.picker, new Browser([RP.redirectUri], (status) => this.count(status)));
+      const t = await fullSignIn(config, this.url, u, true, { picker: this.picker, browser: new Browser([RP.redirectUri], (status) => this.count(status)) });
       this.bucket.signIns++;
       this.bucket.latencies.push(STEPS.reduce((a, s) => a + (t[s] ?? 0), 0));
       this.lastSuccessAt = performance.now();

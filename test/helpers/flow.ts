@@ -12,9 +12,8 @@ export interface AppSession {
   page: Page;
 }
 
-/** The relying party (openid-client) starts an authorization code + PKCE request in a fresh browser. */
-export async function startSignIn(instance: TestInstance, extra: Record<string, string> = {}, browser = new Browser([RP.redirectUri])): Promise<AppSession> {
-  const config = await oidc.discovery(new URL(instance.url), RP.clientId, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+/** An authorization code + PKCE request of the test app (`extra` adds or replaces parameters) and the secrets to redeem its code. */
+export async function authorizationRequest(config: oidc.Configuration, extra: Record<string, string> = {}): Promise<{ url: URL; verifier: string; state: string; nonce: string }> {
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -22,6 +21,13 @@ export async function startSignIn(instance: TestInstance, extra: Record<string, 
     redirect_uri: RP.redirectUri, scope: 'openid email profile',
     state, nonce, code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', ...extra,
   });
+  return { url, verifier, state, nonce };
+}
+
+/** The relying party (openid-client) starts an authorization code + PKCE request in a fresh browser. */
+export async function startSignIn(instance: TestInstance, extra: Record<string, string> = {}, browser = new Browser([RP.redirectUri])): Promise<AppSession> {
+  const config = await oidc.discovery(new URL(instance.url), RP.clientId, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+  const { url, verifier, state, nonce } = await authorizationRequest(config, extra);
   const page = await browser.get(url.href);
   return { config, browser, verifier, state, nonce, page };
 }

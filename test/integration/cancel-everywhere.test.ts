@@ -5,7 +5,7 @@ import { changePolicy } from '../../src/auth/admin-actions.ts';
 import { DAY_MS } from '../../src/domain/deadline.ts';
 import { VIEWS_DIR } from '../../src/app.ts';
 import { startInstance, RP, type TestInstance } from '../helpers/instance.ts';
-import { interactionUrl, signInToFewCodesWarning, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
+import { authorizationRequest, interactionUrl, signInToFewCodesWarning, startSignIn, submitPassword, type AppSession } from '../helpers/flow.ts';
 import { Browser, textOf, type Page } from '../helpers/browser.ts';
 import { freshCode, shownKey } from '../helpers/account.ts';
 import { codeAt, createUser, type TestUser } from '../helpers/users.ts';
@@ -99,13 +99,7 @@ describe('Cancel on every interaction page ends in access_denied at the app (iss
     consent: async () => {
       const u = await enrolled();
       const config = await oidc.discovery(new URL(idp.url), THIRD_PARTY, RP.clientSecret, undefined, { execute: [oidc.allowInsecureRequests] });
-      const verifier = oidc.randomPKCECodeVerifier();
-      const state = oidc.randomState();
-      const nonce = oidc.randomNonce();
-      const url = oidc.buildAuthorizationUrl(config, {
-        redirect_uri: RP.redirectUri, scope: 'openid email', state, nonce,
-        code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
-      });
+      const { url, verifier, state, nonce } = await authorizationRequest(config, { scope: 'openid email' });
       const browser = new Browser([RP.redirectUri]);
       const s: AppSession = { config, browser, verifier, state, nonce, page: await browser.get(url.href) };
       await submitPassword(idp, s, u.login, u.password);
