@@ -1,3 +1,4 @@
+import { utcDay } from '../domain/notification-groups.ts';
 import type { Notification } from '../domain/types.ts';
 import { formatDateTime, formatDay, plural } from '../http/format.ts';
 
@@ -45,6 +46,6 @@ export function describe(n: Notification, fmt: (d: Date) => string = formatDateT
 export function describeGroup(n: Notification, count: number, now: Date, fmt: (d: Date) => string = formatDateTime): { title: string; text: string } {
   const one = describe(n, fmt);
   if (count === 1) return one;
-  const today = n.createdAt.toISOString().slice(0, 10) === now.toISOString().slice(0, 10);
+  const today = utcDay(n.createdAt) === utcDay(now);
   return { title: `Your password was used ${count} times ${today ? 'today' : `on ${formatDay(n.createdAt)}`}`, text: `Latest: ${one.text.replace(/^From/, 'from')}` };
 }

@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { RelyingParty, RpSession } from '../oidc/relying-party.ts';
 import { carriedOverChange, mergeProofs, provedStrongFactorRecently, type Proofs } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
+import { CODES_SAVED_REQUIRED, recoveryCodesText } from '../domain/recovery-codes.ts';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { codeFromOldPhone, confirmEnrollment, hasOwnPending, pendingEnrollment, regenerateRecoveryCodes } from '../auth/enrollment.ts';
@@ -55,12 +56,11 @@ async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: 
 async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: string, notice: string | null, error: string | null = null) {
   await ctx.render('interaction/recovery-codes', {
     title: 'Recovery codes', heading, notice, codes, error,
-    codesText: `${deps.config.productName} recovery codes for ${accountState(ctx).user.login}\n\n${codes.join('\n')}\n`,
+    codesText: recoveryCodesText(deps.config.productName, accountState(ctx).user.login, codes),
     continueAction: '/account/security/recovery-codes/done', csrf: accountState(ctx).session.csrf,
   });
 }
 
-const SAVED_REQUIRED = 'Tick "I have saved my recovery codes" to finish.';
 const savedForm = z.object({ csrf: field(100), saved: z.literal('yes') });
 
 /** POST /account/security/recovery-codes/done: Done only once the person says the codes are saved. */
@@ -69,7 +69,7 @@ export async function codesSaved(deps: Deps, ctx: Context): Promise<void> {
     ctx.status = 303;
     return ctx.redirect('/account');
   }
-  await renderCodes(deps, ctx, [], 'Have you saved your recovery codes?', null, SAVED_REQUIRED);
+  await renderCodes(deps, ctx, [], 'Have you saved your recovery codes?', null, CODES_SAVED_REQUIRED);
   ctx.status = 400;
 }
 

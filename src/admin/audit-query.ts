@@ -1,6 +1,6 @@
 import { decodeAuditCursor, encodeAuditCursor } from '../domain/audit-query.ts';
 import { DomainError } from '../domain/errors.ts';
-import { DAY_MS } from '../domain/deadline.ts';
+import { DAY_MS, parseIsoDay } from '../domain/deadline.ts';
 import { hasControlCharacters } from '../domain/user-filter.ts';
 import type { AuditCursor } from '../ports/audit-log.ts';
 
@@ -30,10 +30,8 @@ function single(query: Record<string, unknown>, key: string): string {
 
 /** A YYYY-MM-DD day that exists, as the UTC midnight starting it. */
 function parseDay(value: string, what: string): Date {
-  const d = new Date(`${value}T00:00:00.000Z`);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    throw refuse(`${what} must be a date such as 2026-12-01.`);
-  }
+  const d = parseIsoDay(value);
+  if (!d) throw refuse(`${what} must be a date such as 2026-12-01.`);
   return d;
 }
 

@@ -8,22 +8,13 @@ import type { AuditQuery } from '../ports/audit-log.ts';
 import { AUDIT_ACTIONS, auditActionText, auditDetails } from './audit-text.ts';
 import { auditLink, dayRange, parseAuditQuery, type AuditFilters } from './audit-query.ts';
 import { safeCsvCell } from './csv.ts';
-import { shownDateTime } from './words.ts';
+import { actorNames, shownDateTime } from './words.ts';
 
 export const AUDIT_PAGE_SIZE = 50;
 const CSV_BATCH = 500;
 
-/** Who an actor id is: a login for people, as it is for "system" and "cli:<os user>". */
-type Names = (ids: string[]) => Promise<Map<string, string>>;
-
 export function auditRoutes(deps: Deps) {
-  const names: Names = async (ids) => {
-    const out = new Map<string, string>();
-    const people = [...new Set(ids)].filter((id) => id && id !== 'system' && !id.startsWith('cli:'));
-    const found = await Promise.all(people.map((id) => deps.users.findById(id)));
-    people.forEach((id, i) => out.set(id, found[i]?.login ?? id));
-    return out;
-  };
+  const names = (ids: string[]) => actorNames(deps, ids);
 
   /** Logins in the filter → ids (indexed look-ups); an unknown login is said plainly, not treated as "anyone". */
   async function storeQuery(q: AuditFilters): Promise<{ query: AuditQuery; unknown: string | null }> {

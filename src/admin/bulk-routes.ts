@@ -12,7 +12,7 @@ import { redirectWithNotice } from '../http/flash.ts';
 import { isEmployeeStatus, returnLink, STATUS_LABELS, type EmployeeStatus } from './employees-query.ts';
 import { setFormFlash } from './form-flash.ts';
 import { endOfDayUtc } from './person-routes.ts';
-import { plural, shownDate } from './words.ts';
+import { people, shownDate } from './words.ts';
 
 const ids = z.union([field(40).transform((id) => [id]), z.array(field(40)).max(MAX_SELECTED)]).optional();
 const bulkForm = z.object({
@@ -26,7 +26,6 @@ const bulkForm = z.object({
 });
 type BulkForm = z.infer<typeof bulkForm>;
 
-const people = (n: number) => plural(n, 'person', 'people');
 
 export function bulkRoutes(deps: Deps) {
   /** Who the form means: the ticked people, or everyone the list's filter and search match. */

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { currentPolicy } from '../auth/policy.ts';
 import { isExempt, setupDueBy } from '../domain/deadline.ts';
-import { formatRemaining } from '../http/format.ts';
+import { formatTimeLeft } from '../http/format.ts';
 import type { Policy, User } from '../domain/types.ts';
 import { matchesFilter, searchKey, statusFilter, type UserFilter } from '../domain/user-filter.ts';
 import { USER_SORTS } from '../domain/user-sort.ts';
@@ -53,14 +53,15 @@ export function badgesFor(u: User, policy: Policy, now: Date, locks: LockState):
   if (isExempt(u, now) && u.enforcement.exemptUntil) badges.push({ kind: 'exempt', text: 'Exempt until', until: u.enforcement.exemptUntil.toISOString() });
   if (u.role === 'admin') badges.push({ kind: 'admin', text: 'Admin' });
   if (!u.active) badges.push({ kind: 'inactive', text: 'Deactivated' });
-  const left = due && !overdue ? `${formatRemaining(due, now)} left` : null;
+  const left = due && !overdue ? formatTimeLeft(due, now) : null;
   return { badges, deadline: due ? shownDate(due) : null, left, overdue };
 }
 
 /** GET /admin/users: one page of employees, searched, filtered and sorted by the store (never all of them). */
 export function employeesPage(deps: Deps) {
-  async function row(u: User, policy: Policy, now: Date, me: string, here: string) {
-    const state = badgesFor(u, policy, now, await lockState(deps, u, now.getTime()));
+  /** `known`: the person's lock state when the page already read it (the Locked filter). */
+  async function row(u: User, policy: Policy, now: Date, me: string, here: string, known?: LockState) {
+    const state = badgesFor(u, policy, now, known ?? await lockState(deps, u, now.getTime()));
     return {
       id: u.id, login: u.login, name: u.name, href: personLink(u.id, here), ...state,
       lastSignIn: u.lastSignInAt ? shownDateTime(u.lastSignInAt) : null,
@@ -69,19 +70,20 @@ export function employeesPage(deps: Deps) {
   }
 
   /** Locked: the people recent lock-outs name, checked one by one (a handful; the limiter has no list). */
-  async function lockedPage(query: EmployeesQuery, now: Date): Promise<UserPage> {
+  async function lockedPage(query: EmployeesQuery, now: Date): Promise<UserPage & { locks: Map<string, LockState> }> {
     const ids = await recentlyLockedIds(deps, now.getTime());
     const search: UserFilter = query.search ? { search: searchKey(query.search) } : {};
     const users = (await Promise.all(ids.map((id) => deps.users.findById(id)))).filter((u): u is User => u !== null && matchesFilter(u, search));
-    const locked = await Promise.all(users.map(async (u) => (isLocked(await lockState(deps, u, now.getTime())) ? u : null)));
-    return { users: locked.filter((u): u is User => u !== null).sort((a, b) => (a.login < b.login ? -1 : 1)), more: false };
+    const states = await Promise.all(users.map((u) => lockState(deps, u, now.getTime())));
+    const locks = new Map(users.map((u, i) => [u.id, states[i]!] as const).filter(([, s]) => isLocked(s)));
+    return { users: users.filter((u) => locks.has(u.id)).sort((a, b) => (a.login < b.login ? -1 : 1)), more: false, locks };
   }
 
   return async function showUsers(ctx: Context, notice: string | null = null, error: string | null = null, status = 200) {
     const query = parseEmployeesQuery(ctx.query);
     const policy = await currentPolicy(deps);
     const now = deps.clock.now();
-    let page: UserPage;
+    let page: UserPage & { locks?: Map<string, LockState> };
     if (query.status === 'locked') page = await lockedPage(query, now);
     else {
       const filter = statusFilter(query.status, policy, now);
@@ -93,7 +95,7 @@ export function employeesPage(deps: Deps) {
     }
     const me = String(ctx.state.me?.id ?? '');
     const here = employeesLink(query, { after: query.after, before: query.before });
-    const rows = await Promise.all(page.users.map((u) => row(u, policy, now, me, here)));
+    const rows = await Promise.all(page.users.map((u) => row(u, policy, now, me, here, page.locks?.get(u.id))));
     await ctx.render('admin/users', {
       title: 'Employees', rows, notice, error, search: query.search, status: query.status, sort: query.sort,
       statusLabel: STATUS_LABELS[query.status], sortLabel: SORT_LABELS[query.sort],

@@ -5,6 +5,7 @@ import { currentPolicy } from '../auth/policy.ts';
 import { remindPeople } from '../auth/bulk-actions.ts';
 import { decodeAuditCursor } from '../domain/audit-query.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
+import { DAY_MS, parseIsoDay } from '../domain/deadline.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { textToHtml } from '../http/format.ts';
@@ -18,7 +19,7 @@ import { personLink, returnLink } from './employees-query.ts';
 import { setFormFlash, takeFormFlash } from './form-flash.ts';
 import { isLocked, lockState } from './locks.ts';
 import { encodeAuditCursor } from '../domain/audit-query.ts';
-import { shownDate, shownDateTime } from './words.ts';
+import { actorNames, shownDate, shownDateTime } from './words.ts';
 
 export const HISTORY_PAGE_SIZE = 20;
 const dateForm = z.object({ csrf: field(100), until: field(40), back: field(1000).optional() });
@@ -26,10 +27,9 @@ const plainForm = z.object({ csrf: field(100), back: field(1000).optional() });
 
 /** The last day a date field names, to its last millisecond (UTC): a deadline "on 1 July" lasts all of 1 July. */
 export function endOfDayUtc(isoDate: string): Date {
-  const d = new Date(`${isoDate}T23:59:59.999Z`);
-  // Date rolls 2027-02-31 over to 3 March: only a date that reads back the same is real.
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(isoDate) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== isoDate) throw new DomainError('bad_date', 'Enter a valid date.', 400);
-  return d;
+  const day = parseIsoDay(isoDate);
+  if (!day) throw new DomainError('bad_date', 'Enter a valid date.', 400);
+  return new Date(day.getTime() + DAY_MS - 1);
 }
 
 function historyCursor(value: unknown) {
@@ -52,11 +52,8 @@ export function personRoutes(deps: Deps) {
     const now = deps.clock.now();
     const locks = await lockState(deps, user, now.getTime());
     const history = await deps.audit.page({ target: user.id }, { limit: HISTORY_PAGE_SIZE, ...(after ? { after } : before ? { before } : {}) });
-    const actors = new Map<string, string>();
-    for (const id of new Set(history.entries.map((e) => e.actor))) {
-      actors.set(id, id === 'system' || id.startsWith('cli:') ? id : (await deps.users.findById(id))?.login ?? id);
-    }
-    const setBy = user.enforcement.deadlineSetBy ? await deps.users.findById(user.enforcement.deadlineSetBy) : null;
+    const setById = user.enforcement.deadlineSetBy;
+    const actors = await actorNames(deps, [...history.entries.map((e) => e.actor), setById ?? '']);
     const me = accountState(ctx).user;
     const here = personLink(user.id, back);
     const historyLink = (c: { after?: { at: Date; id: string }; before?: { at: Date; id: string } }) => {
@@ -80,7 +77,7 @@ export function personRoutes(deps: Deps) {
       codesLeft: user.twoFactor.recoveryCodes.filter((c) => !c.usedAt).length,
       lastSignIn: user.lastSignInAt ? shownDateTime(user.lastSignInAt) : null,
       exemptUntil: user.enforcement.exemptUntil && user.enforcement.exemptUntil > now ? shownDate(user.enforcement.exemptUntil) : null,
-      setBy: user.enforcement.deadline && user.enforcement.deadlineSetBy ? setBy?.login ?? user.enforcement.deadlineSetBy : null,
+      setBy: user.enforcement.deadline && setById ? actors.get(setById) ?? setById : null,
       lockCodes: locks.codes ? shownDateTime(locks.codes) : null, lockPasswords: locks.passwords ? shownDateTime(locks.passwords) : null,
       history: history.entries.map((e) => ({ when: shownDateTime(e.at), actor: actors.get(e.actor) ?? e.actor, what: auditActionText(e.action), action: e.action, details: textToHtml((fmt) => auditDetails(e.details, fmt)) })),
       newer: (before ? history.more : after !== undefined) && first ? historyLink({ before: first }) : null,

@@ -1,6 +1,6 @@
 import type { PolicyPreview } from '../auth/policy-change.ts';
 import { formatDateTime } from '../http/format.ts';
-import { plural, shownDate, type ShownDate } from './words.ts';
+import { people, plural, shownDate, type ShownDate } from './words.ts';
 
 /** One statement of the preview; `choice` marks the ones the admin decides (radio or checkbox). */
 export interface PreviewLine {
@@ -13,7 +13,6 @@ export interface PreviewLine {
   warning?: string;
 }
 
-const people = (n: number) => plural(n, 'person', 'people');
 const has = (n: number) => (n === 1 ? 'has' : 'have');
 
 /** What the preview page says, sentence by sentence, from the counts and the domain plan (`fmt` writes its moments). */

@@ -10,7 +10,7 @@ import { accountState } from '../account/session.ts';
 import { redirectWithNotice, takeFlash } from '../http/flash.ts';
 import { previewLines } from './policy-preview.ts';
 import { markedToHtml, markMoment } from '../http/format.ts';
-import { plural, shownDate, shownDateTime } from './words.ts';
+import { people, plural, shownDate, shownDateTime } from './words.ts';
 
 const policyFields = {
   csrf: field(100),
@@ -85,7 +85,7 @@ export function policyRoutes(deps: Deps) {
         const moved = done.deadlinesSet + done.individualMoved;
         const p = done.policy;
         const status = p.mandatory ? `Two-step sign-in is mandatory; the set time is ${plural(p.graceDays, 'day')}.` : 'Two-step sign-in is optional.';
-        const deadlines = moved ? ` Deadlines set for ${plural(moved, 'person', 'people')}.` : '';
+        const deadlines = moved ? ` Deadlines set for ${people(moved)}.` : '';
         redirectWithNotice(ctx, '/admin', `Saved. ${status}${deadlines}`);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;

@@ -4,18 +4,17 @@ import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { passwordKey, secondFactorKey, enrollmentKey } from './limits.ts';
-import { audit, notifyUser } from './notify.ts';
+import { audit, notifyUser, origin } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import { invalidateSessions } from './sessions.ts';
 
-export { changePolicy, previewPolicyChange, type PolicyChange } from './policy-change.ts';
+export { changePolicy, type PolicyChange } from './policy-change.ts';
 
 function assertAdmin(admin: User): void {
   if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an administrator.`, 403);
 }
 
 /** Where an admin acted from: the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
-export const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
 
 /** Deadlines and exemptions are for weeks or months, not forever (the policy's own maximum). */
 const MAX_AHEAD_DAYS = 365;

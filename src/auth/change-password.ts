@@ -6,6 +6,7 @@ import { passwordKey, passwordRule } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import type { CodeOutcome } from './second-factor.ts';
 import { invalidateSessions } from './sessions.ts';
+import { passwordFailed } from './password-login.ts';
 import { verifyCurrentFactor } from './step-up.ts';
 
 export interface PasswordChange {
@@ -39,13 +40,8 @@ export async function changeOwnPassword(deps: Deps, user: User, input: PasswordC
   const slot = await deps.limiter.reserve(key, rule, nowMs);
   if (!slot.allowed) return { kind: 'locked', until: new Date(slot.lockedUntil) };
   if (!(await deps.passwords.verify(user.passwordHash, input.current))) {
-    const { lockedUntil } = await deps.limiter.fail(key, rule, nowMs);
-    if (lockedUntil) {
-      await audit(deps, 'system', 'password.locked', user.id, { ip: input.ip, via: 'change-password' });
-      await notifyUser(deps, user.id, 'password-locked', { until: new Date(lockedUntil).toISOString(), ip: input.ip });
-      return { kind: 'locked', until: new Date(lockedUntil) };
-    }
-    return { kind: 'wrong-current' };
+    const lockedUntil = await passwordFailed(deps, user.login, nowMs, user, input.ip, 'change-password');
+    return lockedUntil ? { kind: 'locked', until: new Date(lockedUntil) } : { kind: 'wrong-current' };
   }
   await deps.limiter.succeed(key);
 

@@ -28,6 +28,9 @@ export async function notifyMany(deps: Deps, batch: NewNotification[]): Promise<
   return stored;
 }
 
+/** An audit detail naming where an act came from ("cli:<os user>", "change-password"), when it did not come from the pages. */
+export const origin = (via: string | undefined): Record<string, string> => (via ? { via } : {});
+
 export async function audit(deps: Deps, actor: string, action: string, target: string | null, details: Data = {}): Promise<void> {
   await deps.audit.append({ actor, action, target, at: deps.clock.now(), details });
 }

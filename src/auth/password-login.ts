@@ -4,7 +4,7 @@ import type { Deps } from '../ports/deps.ts';
 import { notificationCodeKey, passwordKey, passwordRule, secondFactorKey } from './limits.ts';
 import type { Policy } from '../domain/types.ts';
 import { currentPolicy } from './policy.ts';
-import { audit, notifyUser } from './notify.ts';
+import { audit, notifyUser, origin } from './notify.ts';
 import { isAlert } from '../domain/notification-groups.ts';
 import { DAY_MS } from '../domain/deadline.ts';
 import { NOTIFICATION_RETENTION_DAYS } from '../domain/retention.ts';
@@ -44,6 +44,20 @@ export function hashNotificationCode(code: string): string {
 }
 
 /**
+ * A wrong password counts against the login's failure budget (the sign-in page's and the change
+ * password form's alike). The failure that starts a lock is audited and told to the account's
+ * owner, when the login is someone's. Returns when the lock ends, or null.
+ */
+export async function passwordFailed(deps: Deps, login: string, nowMs: number, user: { id: string } | null, ip: string, via?: string): Promise<number | null> {
+  const { lockedUntil } = await deps.limiter.fail(passwordKey(login), passwordRule(deps), nowMs);
+  if (lockedUntil && user) {
+    await audit(deps, 'system', 'password.locked', user.id, { ip, ...origin(via) });
+    await notifyUser(deps, user.id, 'password-locked', { until: new Date(lockedUntil).toISOString(), ip });
+  }
+  return lockedUntil;
+}
+
+/**
  * Step one. Unknown logins verify against a dummy hash, so both cost one argon2 verify and
  * share the same failure budget and message. Success stores a challenge; it never finishes.
  */
@@ -61,11 +75,7 @@ export async function passwordLogin(deps: Deps, attempt: PasswordAttempt): Promi
   const passwordOk = await deps.passwords.verify(hash, attempt.password);
   deps.metrics.passwordHashDuration((performance.now() - hashStarted) / 1000);
   if (!user || !passwordOk) {
-    const { lockedUntil } = await deps.limiter.fail(key, rule, now.getTime());
-    if (lockedUntil && user) {
-      await audit(deps, 'system', 'password.locked', user.id, { ip: attempt.ip });
-      await notifyUser(deps, user.id, 'password-locked', { until: new Date(lockedUntil).toISOString(), ip: attempt.ip });
-    }
+    const lockedUntil = await passwordFailed(deps, login, now.getTime(), user, attempt.ip);
     return lockedUntil ? { kind: 'locked', until: new Date(lockedUntil) } : { kind: 'invalid' };
   }
   if (!user.active) {

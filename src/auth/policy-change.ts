@@ -7,7 +7,7 @@ import {
 import type { Policy, User } from '../domain/types.ts';
 import { overdueCriteria, statusFilter } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
-import { audit } from './notify.ts';
+import { audit, origin } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 
 export type { PolicyChange } from '../domain/policy-change.ts';
@@ -88,7 +88,7 @@ export async function applyPolicyChange(
     mandatoryBefore: before.mandatory, mandatory: change.mandatory, graceDaysBefore: before.graceDays, graceDays: change.graceDays,
     sendCodeToNotifications: change.sendCodeToNotifications, deadlinesSet, individualMoved,
     ...(plan.writeStandard ? { deadline: plan.writeStandard.toISOString() } : {}),
-    ...(via ? { via } : {}),
+    ...origin(via),
   });
   return { policy: saved, deadlinesSet, individualMoved };
 }

@@ -6,7 +6,8 @@ import { currentPolicy } from '../auth/policy.ts';
 import { invalidateSessions } from '../auth/sessions.ts';
 import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
-import { formatDateTime } from '../http/format.ts';
+import { DAY_MS, parseIsoDay } from '../domain/deadline.ts';
+import { formatDateTime, people } from '../http/format.ts';
 import type { Role, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 
@@ -30,9 +31,10 @@ async function userByLogin(deps: Deps, login: string): Promise<User> {
 }
 
 function date(v: string): Date {
-  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(v);
-  const d = new Date(dayOnly ? `${v}T23:59:59.999Z` : v);
-  if (Number.isNaN(d.getTime()) || (dayOnly && d.toISOString().slice(0, 10) !== v)) throw new DomainError('bad_date', `Not a date: ${v} (use YYYY-MM-DD).`);
+  // A day alone means all of it, to its last millisecond (UTC); anything else is read as a moment.
+  const day = /^\d{4}-\d{2}-\d{2}$/.test(v) ? parseIsoDay(v) : undefined;
+  const d = day === undefined ? new Date(v) : day && new Date(day.getTime() + DAY_MS - 1);
+  if (!d || Number.isNaN(d.getTime())) throw new DomainError('bad_date', `Not a date: ${v} (use YYYY-MM-DD).`);
   return d;
 }
 
@@ -84,7 +86,7 @@ export const commands: Record<string, Command> = {
       const saved = done.policy;
       console.log(`Policy: mandatory=${saved.mandatory} graceDays=${saved.graceDays} sendCodeToNotifications=${saved.sendCodeToNotifications}`);
       const moved = done.deadlinesSet + done.individualMoved;
-      if (moved) console.log(`Deadlines set for ${moved} ${moved === 1 ? 'person' : 'people'}${done.individualMoved ? ` (${done.individualMoved} of them set individually before)` : ''}.`);
+      if (moved) console.log(`Deadlines set for ${people(moved)}${done.individualMoved ? ` (${done.individualMoved} of them set individually before)` : ''}.`);
     },
   },
   'reset-2fa': {

@@ -1,6 +1,13 @@
 import type { Policy, User } from './types.ts';
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A YYYY-MM-DD day that exists, as the UTC midnight starting it; null otherwise (Date would roll 2027-02-31 over to 3 March). */
+export function parseIsoDay(value: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const d = new Date(`${value}T00:00:00.000Z`);
+  return Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value ? null : d;
+}
 /** Reminders go out when this many days (or fewer) are left. */
 export const REMINDER_DAYS = [7, 1] as const;
 

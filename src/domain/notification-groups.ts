@@ -23,7 +23,8 @@ export interface NotificationGroup {
   alert: boolean;
 }
 
-const utcDay = (d: Date) => d.toISOString().slice(0, 10);
+/** The UTC day a moment falls on (repeats group by it). */
+export const utcDay = (d: Date) => d.toISOString().slice(0, 10);
 
 /**
  * Repeats folded into one line: consecutive password uses that are not alerts, on the same

@@ -34,3 +34,11 @@ export function normaliseRecoveryCode(raw: string): string | null {
 export function hashRecoveryCode(normalised: string, pepper: string): string {
   return createHmac('sha256', pepper).update(normalised).digest('hex');
 }
+
+/** The codes as the page's Copy button and download give them. */
+export function recoveryCodesText(productName: string, login: string, codes: string[]): string {
+  return `${productName} recovery codes for ${login}\n\n${codes.join('\n')}\n`;
+}
+
+/** Said when "I have saved my recovery codes" was not ticked. */
+export const CODES_SAVED_REQUIRED = 'Tick "I have saved my recovery codes" to finish.';

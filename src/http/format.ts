@@ -48,6 +48,8 @@ export function markedToHtml(text: string): string {
 
 /** "1 day", "2 days", "100,000 people". */
 export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+/** "1 person", "3 people". */
+export const people = (n: number): string => plural(n, 'person', 'people');
 
 /** "3 days", "1 day", "23 hours", "40 minutes", "no time" (the domain decides the unit). */
 export function formatRemaining(deadline: Date, now: Date): string {

@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.ts';
 import { providerSessionCounts, providerSessions } from '../oidc/provider-sessions.ts';
 import { rememberConsent } from '../auth/consents.ts';
 import { describeScope } from '../domain/consent.ts';
-import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
+import { loadInteraction, saveResult, type Interaction, type StepDeps } from './context.ts';
 
 function missingScopes(details: Interaction): string[] {
   const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
@@ -43,7 +43,7 @@ export function submitConsent(step: StepDeps) {
     for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
     const grantId = await grant.save();
     await rememberConsent(step.deps, grant, grantId);
-    const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    const redirectTo = await saveResult(ctx, step, { consent: { grantId } }, { mergeWithLastSubmission: true });
     ctx.status = 303;
     ctx.redirect(redirectTo);
   };

@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
 import { errors as oidcErrors } from 'oidc-provider';
 import { decideAfterPassword, type NextStep } from '../domain/mfa-policy.ts';
 import { mfaDemanded } from '../domain/acr-request.ts';
@@ -27,6 +28,18 @@ export async function loadInteraction(ctx: Context, { provider }: StepDeps): Pro
   if (details.uid !== ctx.params.uid) throw new oidcErrors.SessionNotFound('interaction mismatch');
   ctx.state.interactionDetails = details;
   return details;
+}
+
+/**
+ * provider.interactionResult without its second read of the interaction: this request already
+ * loaded it (and checked it belongs to this browser) in loadInteraction. The result replaces any
+ * earlier one unless `mergeWithLastSubmission` (as the provider's own option; never for an error).
+ */
+export async function saveResult(ctx: Context, step: StepDeps, result: InteractionResults, { mergeWithLastSubmission = false } = {}): Promise<string> {
+  const interaction = await loadInteraction(ctx, step);
+  interaction.result = mergeWithLastSubmission && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  return interaction.returnTo;
 }
 
 export function mfaRequestedByApp(details: Interaction): boolean {

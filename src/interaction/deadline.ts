@@ -18,15 +18,15 @@ const ADMINS_PER_CALL = 50;
  * A user past the deadline tried to sign in: audit it, tell the user, and tell every admin
  * at most once per user per day.
  */
-export async function recordDenied(deps: Deps, userId: string, deadline: Date, ip: string): Promise<void> {
+export async function recordDenied(deps: Deps, user: { id: string; login: string }, deadline: Date, ip: string): Promise<void> {
   const now = deps.clock.now();
+  const userId = user.id;
   await audit(deps, 'system', 'sign-in.denied-after-deadline', userId, { deadline: deadline.toISOString(), ip });
   await notifyUser(deps, userId, 'sign-in-denied', { deadline: deadline.toISOString(), at: now.toISOString() });
-  const user = await deps.users.findById(userId);
   for await (const admins of userBatches(deps.users, activeAdminsExcept(userId), ADMINS_PER_CALL)) {
     for (const admin of admins) {
       const told = await deps.notifications.existsSince(admin.id, 'user-denied-after-deadline', new Date(now.getTime() - DAY_MS), 'userId', userId);
-      if (!told) await notifyUser(deps, admin.id, 'user-denied-after-deadline', { userId, login: user?.login ?? userId, deadline: deadline.toISOString() });
+      if (!told) await notifyUser(deps, admin.id, 'user-denied-after-deadline', { userId, login: user.login, deadline: deadline.toISOString() });
     }
   }
 }

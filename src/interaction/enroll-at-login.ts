@@ -1,4 +1,5 @@
 import type { Context } from 'koa';
+import { CODES_SAVED_REQUIRED, recoveryCodesText } from '../domain/recovery-codes.ts';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { confirmEnrollment, pendingEnrollment } from '../auth/enrollment.ts';
@@ -78,7 +79,7 @@ export function submitEnroll(step: StepDeps) {
         heading: 'Two-step sign-in is on',
         notice: 'Your authenticator app is set up.',
         codes,
-        codesText: `${step.deps.config.productName} recovery codes for ${state.user.login}\n\n${codes.join('\n')}\n`,
+        codesText: recoveryCodesText(step.deps.config.productName, state.user.login, codes),
         continueAction: `/interaction/${ctx.params.uid}/continue`,
         csrf: null,
         uid: ctx.params.uid,
@@ -104,7 +105,7 @@ export function continueAfterEnroll(step: StepDeps) {
     if (!parseForm(ctx, savedForm)) {
       await ctx.render('interaction/recovery-codes', {
         title: 'Save your recovery codes', heading: 'Have you saved your recovery codes?', notice: null, codes: [], codesText: '',
-        error: 'Tick "I have saved my recovery codes" to finish.', continueAction: `/interaction/${ctx.params.uid}/continue`, csrf: null,
+        error: CODES_SAVED_REQUIRED, continueAction: `/interaction/${ctx.params.uid}/continue`, csrf: null,
         uid: ctx.params.uid,
       });
       ctx.status = 400;

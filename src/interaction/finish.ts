@@ -1,9 +1,8 @@
 import type { Context } from 'koa';
-import type { InteractionResults } from 'oidc-provider';
 import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
-import { loadInteraction, type SignInState, type StepDeps } from './context.ts';
+import { loadInteraction, saveResult, type SignInState, type StepDeps } from './context.ts';
 import { deferWrite } from '../infra/deferred-writes.ts';
 import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
 
@@ -44,18 +43,6 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   }
   ctx.status = 303;
   ctx.redirect(redirectTo);
-}
-
-/**
- * provider.interactionResult without its second read of the interaction: this request already
- * loaded it (and checked it belongs to this browser) in loadInteraction. The result replaces
- * any earlier one (mergeWithLastSubmission: false).
- */
-async function saveResult(ctx: Context, step: StepDeps, result: InteractionResults): Promise<string> {
-  const interaction = await loadInteraction(ctx, step);
-  interaction.result = result;
-  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
-  return interaction.returnTo;
 }
 
 /** The challenge with one more factor proved just now (finishSignIn then reads it). */

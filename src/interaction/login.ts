@@ -79,7 +79,7 @@ export function submitLogin(step: StepDeps) {
         // reload from sending the password again).
         if (outcome.next.kind === 'second-factor') return renderCodeStep(ctx, step, { login: outcome.login, policy: outcome.policy }, outcome.codesPausedUntil);
         if (outcome.next.kind === 'deny') step.deps.metrics.signIn('denied_after_deadline');
-        if (outcome.next.kind === 'deny') await recordDenied(step.deps, outcome.accountId, outcome.next.deadline, ctx.ip);
+        if (outcome.next.kind === 'deny') await recordDenied(step.deps, { id: outcome.accountId, login: outcome.login }, outcome.next.deadline, ctx.ip);
         ctx.status = 303;
         return ctx.redirect(stepUrl(details.uid, outcome.next));
       }

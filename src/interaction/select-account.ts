@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { DomainError } from '../domain/errors.ts';
-import { loadInteraction, type Interaction, type StepDeps } from './context.ts';
+import { loadInteraction, saveResult, type Interaction, type StepDeps } from './context.ts';
 
 export const SELECT_ACCOUNT = 'select_account';
 
@@ -36,7 +36,7 @@ export function continueAsSignedIn(step: StepDeps) {
     if (details.prompt.name !== SELECT_ACCOUNT || !details.session?.accountId) {
       throw new DomainError('selection_not_expected', 'There is no account to choose for this sign-in. Go back to the application and start again.', 400);
     }
-    const redirectTo = await step.provider.interactionResult(ctx.req, ctx.res, { [SELECT_ACCOUNT]: {} }, { mergeWithLastSubmission: false });
+    const redirectTo = await saveResult(ctx, step, { [SELECT_ACCOUNT]: {} });
     ctx.status = 303;
     ctx.redirect(redirectTo);
   };
