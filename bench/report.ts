@@ -4,6 +4,7 @@ import type { SignInCommands } from './redis-commands.ts';
 import { commandsTable } from './redis-commands.ts';
 import type { RedisThroughput } from './fleet.ts';
 import type { AlgCost } from './id-token-alg.ts';
+import type { ProviderFloor } from './provider-floor.ts';
 import { r1, r2, table, type StepStats } from './stats.ts';
 import type { ThreadCpu } from './thread-cpu.ts';
 
@@ -27,6 +28,8 @@ export interface BenchRun {
   redisOps: RedisThroughput | null;
   /** CPU per ID token signature by algorithm (bench process, jose). */
   idTokenAlgs: AlgCost[];
+  /** oidc-provider alone (no pages or checks of ours), with its memory adapter and with Redis. */
+  providerFloors: ProviderFloor[];
 }
 
 function median(xs: number[]): number {
@@ -39,6 +42,14 @@ const TARGET_RATIO = 0.9;
 const TARGET_COMMANDS = 40;
 const TARGET_TOTP_ADDED = 0.1;
 const KEYCLOAK_PASSWORD_PER_VCPU = 15;
+
+/** What a ratio of TARGET_RATIO allows beside argon2, and how much of it oidc-provider alone on Redis takes. */
+function floorVersusBudget(floors: ProviderFloor[], argon2CpuMs: number | null) {
+  const redis = floors.find((f) => f.store === 'redis');
+  if (!redis || argon2CpuMs === null) return null;
+  const budgetMs = r2(argon2CpuMs * (1 / TARGET_RATIO - 1));
+  return { budgetMs, redisShareOfBudget: r2(redis.cpuMsPerSignIn / budgetMs), ratioCeiling: Math.round((argon2CpuMs / (argon2CpuMs + redis.cpuMsPerSignIn)) * 1000) / 1000 };
+}
 
 export function report(run: BenchRun): { text: string; json: unknown } {
   const { machine, settings, twoFactor: mfa, passwordOnly: pwd, ratioPairs, commands, redisOps } = run;
@@ -57,11 +68,12 @@ export function report(run: BenchRun): { text: string; json: unknown } {
     commandsMet: perSignIn <= TARGET_COMMANDS,
     totpMet: (totpAddedPairedMedian ?? totpAddedCpu) <= TARGET_TOTP_ADDED,
   };
+  const floor = floorVersusBudget(run.providerFloors, argon2CpuMs);
   const json = {
     ...run, ratioToArgon2Bound: { pairs: ratios, median: ratioMedian, min: ratios.length ? Math.min(...ratios) : null, max: ratios.length ? Math.max(...ratios) : null },
     argon2: { cpuMsPerVerify: argon2CpuMs, perCoreBound: argon2PerCoreBound },
     totpAddedCpu, totpAddedPairs: pairAdded, totpAddedPairedMedian, fleet,
-    reference: { keycloakPasswordSignInsPerSecondPerVcpu: KEYCLOAK_PASSWORD_PER_VCPU }, target,
+    reference: { keycloakPasswordSignInsPerSecondPerVcpu: KEYCLOAK_PASSWORD_PER_VCPU }, target, floor,
   };
 
   const row = (name: string, s?: StepStats) => [name, s?.n ?? '-', s ? r1(s.mean) : '-', s ? r1(s.p50) : '-', s ? r1(s.p95) : '-', s ? r1(s.p99) : '-'];
@@ -96,6 +108,10 @@ export function report(run: BenchRun): { text: string; json: unknown } {
   const rs = run.idTokenAlgs.find((a) => a.alg === 'RS256');
   out.push(`ID token signature, CPU each (jose, this process): ${run.idTokenAlgs.map((a) => `${a.alg} ${a.cpuMsPerSignature} ms`).join(', ')}; RS256 stays the default, a client registering id_token_signed_response_alg ES256 or EdDSA would save ${rs ? run.idTokenAlgs.filter((a) => a.alg !== 'RS256').map((a) => `${r2(rs.cpuMsPerSignature - a.cpuMsPerSignature)} ms (${a.alg})`).join(' / ') : '-'} per sign-in`);
   out.push(`TOTP step adds ${r1(totpAddedCpu * 100)}% provider CPU to a sign-in (main phases); ${pairAdded.length} back-to-back pairs: ${pairAdded.map((a) => `${r1(a * 100)}%`).join(', ')} → median ${r1((totpAddedPairedMedian ?? 0) * 100)}% (target ≤ ${TARGET_TOTP_ADDED * 100}%: ${target.totpMet ? 'MET' : 'NOT MET'}); its share of sign-in latency: ${r1((mfa.totpShareOfSignIn ?? 0) * 100)}%`);
+  if (floor) {
+    out.push(`oidc-provider alone (bench/provider-floor.ts: no pages, password or second factor; ${run.providerFloors[0]?.requestsPerSignIn} requests per sign-in): ${run.providerFloors.map((f) => `${f.store} ${f.cpuMsPerSignIn} ms CPU per sign-in (main thread ${f.mainThreadMsPerSignIn})`).join(', ')}`);
+    out.push(`  a ratio of ${TARGET_RATIO} leaves ${floor.budgetMs} ms per sign-in beside argon2's ${argon2CpuMs} ms; the bare provider on Redis takes ${Math.round(floor.redisShareOfBudget * 100)} % of it, so nothing built on it can pass ${floor.ratioCeiling} here`);
+  }
   out.push(`Reference: Keycloak ≈ ${KEYCLOAK_PASSWORD_PER_VCPU} password sign-ins/s per vCPU; here ${mfa.serverPerCoreCapacity} full 2FA sign-ins/s per core of provider CPU.`);
   return { text: out.join('\n'), json };
 }

@@ -34,6 +34,7 @@
  * 2FA sign-ins with 2,000 and with 100,000 users in the store, on each store (bench/scale.ts).
  */
 import { fork } from 'node:child_process';
+import { providerFloor } from './provider-floor.ts';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -159,10 +160,12 @@ async function main() {
     const redisOps = await redisThroughput(ready.redisUrl);
     console.error('bench: ID token signature cost per algorithm…');
     const idTokenAlgs = await idTokenAlgCosts(1);
+    console.error('bench: oidc-provider alone (the floor)…');
+    const providerFloors = [await providerFloor(2 * PAIR_SECONDS, C), await providerFloor(2 * PAIR_SECONDS, C, ready.redisUrl)];
     const { text, json } = report({
       machine: { cpuModel, cores, node: process.version, platform: `${os.type()} ${os.release()}`, uvThreadpool: Number(process.env.UV_THREADPOOL_SIZE ?? 4), loadAverage: { before: loadBefore, after: loadAfterLoad }, redis: redis.label },
       settings: { seconds: SECONDS, concurrency: C, users: N, argon2: password, argon2Profile: TEST_ARGON2 ? 'test' : 'production' },
-      twoFactor, passwordOnly, ratioPairs, pairs, commands, redisOps, idTokenAlgs,
+      twoFactor, passwordOnly, ratioPairs, pairs, commands, redisOps, idTokenAlgs, providerFloors,
     });
     console.log(text);
     console.log(JSON.stringify(json));
