@@ -1,7 +1,7 @@
 import { canMakeMandatory } from '../domain/mfa-policy.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
-  individualGroup, passedIndividualGroup, planPolicyChange, standardWriteGroup, storedStandardGroup, unstoredGroup,
+  individualGroup, notEnrolledGroup, passedIndividualGroup, planPolicyChange, standardWriteGroup, storedStandardGroup, unstoredGroup,
   KEEP_DEADLINES, type DeadlineChoice, type PolicyChange, type PolicyChangePlan,
 } from '../domain/policy-change.ts';
 import type { Policy, User } from '../domain/types.ts';
@@ -77,10 +77,11 @@ export async function applyPolicyChange(
   const plan = planPolicyChange(before, change, now, choice);
   // The deadlines first: if a write fails or times out, the policy is still as it was, and deadlines
   // stored while it is optional count for nothing until it is turned on again.
-  // Someone blocked now and unblocked by the move keeps their ended sessions ended (as extendDeadline does).
+  // Someone blocked now and unblocked by the new set time keeps their ended sessions ended (as
+  // extendDeadline does): whoever is overdue, in one write, whichever deadlines move — those counted
+  // from when a person was added move with the set time without any write of their own.
   const overdue = before.mandatory ? overdueCriteria(before, now) : null;
-  if (overdue && plan.writeStandard) await deps.users.invalidateSessionsWhere({ ...standardWriteGroup(plan), overdue }, now);
-  if (overdue && plan.writeIndividual) await deps.users.invalidateSessionsWhere({ ...individualGroup(), overdue }, now);
+  if (overdue && plan.setTimeChanged) await deps.users.invalidateSessionsWhere({ ...notEnrolledGroup(), overdue }, now);
   const deadlinesSet = plan.writeStandard ? await deps.users.setDeadlines(standardWriteGroup(plan), plan.writeStandard, null) : 0;
   const individualMoved = plan.writeIndividual ? await deps.users.setDeadlines(individualGroup(), plan.writeIndividual, null) : 0;
   const saved = await deps.policies.save({ ...change, enforcedSince: plan.enforcedSince, updatedBy: admin.id, updatedAt: now });

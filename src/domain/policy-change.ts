@@ -66,6 +66,8 @@ export function planPolicyChange(before: Policy, change: PolicyChange, now: Date
 const standardGroup = (): UserFilter => ({ active: true, enrolled: false, deadlineSetIndividually: false });
 /** Of them, those with a stored deadline (given when it became mandatory). */
 export const storedStandardGroup = (): UserFilter => ({ ...standardGroup(), deadlineStored: true });
+/** Everyone the policy's deadlines can apply to: active, without two-step sign-in. */
+export const notEnrolledGroup = (): UserFilter => ({ active: true, enrolled: false });
 /** People without two-step sign-in and no stored deadline: counted from when each was added. */
 export const unstoredGroup = (): UserFilter => ({ active: true, enrolled: false, deadlineStored: false });
 /** People without two-step sign-in whose deadline an admin set for them alone. */

@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { extendDeadline } from '../../src/auth/admin-actions.ts';
+import { applyPolicyChange } from '../../src/auth/policy-change.ts';
+import { currentPolicy } from '../../src/auth/policy.ts';
 import { describeOnEachDeployment } from '../helpers/deployment.ts';
 import { accountSignIn, csrfOf } from '../helpers/account.ts';
 import { interactionUrl, startSignIn } from '../helpers/flow.ts';
@@ -87,6 +89,26 @@ describeOnEachDeployment('security: the account area ends with the provider sess
     for (const [name, value] of kept) app.cookies().set(name, value);
     const silent = await startSignIn(idp, { prompt: 'none' }, app);
     expect(new URL(silent.page.stoppedAt!).searchParams.get('error'), 'the provider session from before the lapse').to.equal('login_required');
+  });
+
+  it('a lapse counted from when the person was added stays ended when an admin lengthens the set time', async () => {
+    const { idp, admin } = env;
+    const u = await createUser(idp.deps); // no stored deadline: the set time counts from when they were added
+    const { browser, page } = await accountSignInLater(idp, u);
+    const app = new Browser([RP.redirectUri]);
+    for (const [name, value] of browser.cookies()) app.cookies().set(name, value);
+    const kept = new Map(browser.cookies());
+    idp.clock.advance(15 * DAY);
+    await accountClosedTo(idp, kept, csrfOf(page));
+    const before = await currentPolicy(idp.deps);
+    try {
+      await applyPolicyChange(idp.deps, admin.user, { mandatory: true, graceDays: 30, sendCodeToNotifications: false }, {});
+      await accountClosedTo(idp, kept, csrfOf(page));
+      const silent = await startSignIn(idp, { prompt: 'none' }, app);
+      expect(new URL(silent.page.stoppedAt!).searchParams.get('error'), 'the provider session from before the lapse').to.equal('login_required');
+    } finally {
+      await idp.deps.policies.save(before);
+    }
   });
 
   it('deactivation ends it; reactivating the account does not bring it back', async () => {
