@@ -69,8 +69,7 @@ export async function resetTwoFactor(deps: Deps, admin: User, userId: string, vi
   // Own account: turning 2FA off goes through Security (a current code, the last-admin rule).
   if (admin.id === user.id) throw new DomainError('own_account', 'You cannot reset your own two-step sign-in here. Use Account › Security.', 400);
   const policy = await currentPolicy(deps);
-  await deps.users.disableTwoFactor(user.id);
-  await invalidateSessions(deps, user.id); // a lost phone may be a stolen one, signed in
+  await deps.users.disableTwoFactor(user.id, deps.clock.now()); // and its sessions: a lost phone may be a stolen one, signed in
   const deadline = new Date(deps.clock.now().getTime() + policy.graceDays * DAY_MS);
   await deps.users.setEnforcement(user.id, { deadline, deadlineSetBy: admin.id });
   await deps.limiter.reset(secondFactorKey(user.id));

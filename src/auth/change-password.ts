@@ -5,7 +5,6 @@ import type { Deps } from '../ports/deps.ts';
 import { passwordKey, passwordRule } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import type { CodeOutcome } from './second-factor.ts';
-import { invalidateSessions } from './sessions.ts';
 import { passwordFailed } from './password-login.ts';
 import { verifyCurrentFactor } from './step-up.ts';
 
@@ -51,8 +50,10 @@ export async function changeOwnPassword(deps: Deps, user: User, input: PasswordC
     if (verified.kind !== 'ok') return { kind: 'code-refused', outcome: verified };
     proved[verified.method] = nowMs;
   }
-  await deps.users.setPassword(user.id, await deps.passwords.hash(input.next));
-  const changedAt = await invalidateSessions(deps, user.id);
+  const hash = await deps.passwords.hash(input.next);
+  const at = deps.clock.now();
+  await deps.users.setPassword(user.id, hash, at); // sessions from before stop counting, in the same write
+  const changedAt = at.getTime();
   await audit(deps, user.id, 'password.changed', user.id, { ip: input.ip });
   await notifyUser(deps, user.id, 'password-changed', { at: new Date(changedAt).toISOString(), ip: input.ip });
   return { kind: 'ok', changedAt, proved };

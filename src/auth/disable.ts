@@ -6,7 +6,6 @@ import { audit, notifyUser } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import type { CodeOutcome } from './second-factor.ts';
 import { verifyCurrentFactor } from './step-up.ts';
-import { invalidateSessions } from './sessions.ts';
 
 export type DisableOutcome = { kind: 'refused'; reason: string } | Exclude<CodeOutcome, { kind: 'ok' }> | { kind: 'ok'; changedAt: number };
 
@@ -22,8 +21,9 @@ export async function disableOwnTwoFactor(deps: Deps, user: User, rawCode: strin
   if (!allowed.ok) return { kind: 'refused', reason: allowed.reason };
   const verified = await verifyCurrentFactor(deps, user, rawCode, ip);
   if (verified.kind !== 'ok') return verified;
-  await deps.users.disableTwoFactor(user.id);
-  const changedAt = await invalidateSessions(deps, user.id);
+  const at = deps.clock.now();
+  await deps.users.disableTwoFactor(user.id, at); // sessions from before stop counting, in the same write
+  const changedAt = at.getTime();
   await audit(deps, user.id, 'two-factor.disabled', user.id);
   await notifyUser(deps, user.id, 'two-factor-disabled', { at: deps.clock.now().toISOString() });
   return { kind: 'ok', changedAt };

@@ -7,7 +7,6 @@ import type { Deps } from '../ports/deps.ts';
 import { enrollmentKey, secondFactorRule } from './limits.ts';
 import { audit, notifyUser } from './notify.ts';
 import { recoveryHash } from './recovery.ts';
-import { invalidateSessions } from './sessions.ts';
 import { currentPolicy } from './policy.ts';
 import { checkTotp, type CodeOutcome } from './second-factor.ts';
 
@@ -106,10 +105,12 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
 
   const deviceChanged = user.twoFactor.enabled;
   const fresh = deviceChanged ? null : await newRecoveryCodes(deps);
-  const swapped = await deps.users.confirmPendingSecret(userId, pending, deps.clock.now(), fresh?.hashes ?? null);
+  // Sessions from before this enrolment (another phone's, or someone with the password alone) stop
+  // counting: the same write stamps the change.
+  const at = deps.clock.now();
+  const swapped = await deps.users.confirmPendingSecret(userId, pending, at, fresh?.hashes ?? null);
   if (!swapped) return { kind: 'no-pending' };
-  // Sessions from before this enrolment (another phone's, or someone with the password alone) stop counting.
-  const changedAt = await invalidateSessions(deps, userId);
+  const changedAt = at.getTime();
   await audit(deps, actor, deviceChanged ? 'two-factor.device-changed' : 'two-factor.enabled', userId);
   await notifyUser(deps, userId, deviceChanged ? 'device-changed' : 'two-factor-enabled', { at: deps.clock.now().toISOString() });
   return { kind: 'ok', recoveryCodes: fresh?.codes ?? null, deviceChanged, changedAt };
@@ -117,9 +118,10 @@ export async function confirmEnrollment(deps: Deps, userId: string, rawCode: str
 
 export async function regenerateRecoveryCodes(deps: Deps, userId: string): Promise<{ codes: string[]; changedAt: number }> {
   const { codes, hashes } = await newRecoveryCodes(deps);
-  await deps.users.replaceRecoveryCodes(userId, hashes);
-  // The usual answer to "a recovery code was used": whoever used it is signed out too.
-  const changedAt = await invalidateSessions(deps, userId);
+  // The usual answer to "a recovery code was used": whoever used it is signed out too (same write).
+  const at = deps.clock.now();
+  await deps.users.replaceRecoveryCodes(userId, hashes, at);
+  const changedAt = at.getTime();
   await audit(deps, userId, 'recovery-codes.regenerated', userId);
   await notifyUser(deps, userId, 'recovery-codes-regenerated', { at: deps.clock.now().toISOString() });
   return { codes, changedAt };

@@ -3,7 +3,6 @@ import { exemptUntil, extendDeadline, resetTwoFactor, unlockAccount } from '../a
 import { audit } from '../auth/notify.ts';
 import { applyPolicyChange } from '../auth/policy-change.ts';
 import { currentPolicy } from '../auth/policy.ts';
-import { invalidateSessions } from '../auth/sessions.ts';
 import { revokeApp } from '../auth/consents.ts';
 import { DomainError } from '../domain/errors.ts';
 import { DAY_MS, parseIsoDay } from '../domain/deadline.ts';
@@ -62,8 +61,8 @@ export const commands: Record<string, Command> = {
     options: { login: str, password: str },
     async run(deps, v) {
       const user = await userByLogin(deps, need(v, 'login'));
-      await deps.users.setPassword(user.id, await deps.passwords.hash(checkPassword(need(v, 'password'))));
-      await invalidateSessions(deps, user.id);
+      const hash = await deps.passwords.hash(checkPassword(need(v, 'password')));
+      await deps.users.setPassword(user.id, hash, deps.clock.now()); // and its sessions from before
       await audit(deps, CLI_ACTOR, 'user.password-set', user.id);
       console.log(`Password set for ${user.login}.`);
     },

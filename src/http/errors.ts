@@ -66,7 +66,7 @@ export function errorPages(logger: Logger) {
         return respond(ctx, status, 'Request refused', (err as { expose?: boolean }).expose ? (err as Error).message : 'The request could not be processed.', 'bad_request');
       }
       logger.error({ reqId: ctx.state.requestId, err: (err as Error).message, stack: (err as Error).stack, path: ctx.path }, 'unhandled error');
-      return respond(ctx, 500, 'Something went wrong', 'An unexpected error occurred. No changes were made. Please try again.', 'server_error');
+      return respond(ctx, 500, 'Something went wrong', 'An unexpected error occurred. What you just sent may not have been saved: please try again.', 'server_error');
     }
   };
 }

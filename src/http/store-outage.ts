@@ -3,7 +3,9 @@ import { StoreUnavailableError } from '../domain/errors.ts';
 import type { Metrics } from '../ports/metrics.ts';
 import type { Logger } from '../ports/deps.ts';
 
-export const OUTAGE_MESSAGE = 'Sign-in is temporarily unavailable. No changes were made. Please try again in a minute.';
+// No promise that nothing changed: a write that landed before the one that failed stays (a security
+// change is one write, so it is either made with its sessions ended or not made at all).
+export const OUTAGE_MESSAGE = 'Sign-in is temporarily unavailable. What you just sent may not have been saved: please try again in a minute.';
 export const RETRY_AFTER_SECONDS = 30;
 
 /** The store failure behind an error, if any (the provider may hand one on wrapped in a cause). */

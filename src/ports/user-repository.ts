@@ -48,7 +48,12 @@ export interface UserRepository {
   /** How many users match (all of them without a filter). */
   count(filter?: UserFilter): Promise<number>;
 
-  setPassword(id: string, passwordHash: string): Promise<void>;
+  /**
+   * Security changes (set password, confirm a secret, turn 2FA off, new recovery codes) also stamp
+   * `sessionsValidFrom = at` in the same write, so no failure can leave the change made and the
+   * sessions from before it still counting.
+   */
+  setPassword(id: string, passwordHash: string, at: Date): Promise<void>;
   setActive(id: string, active: boolean): Promise<void>;
   recordSignIn(id: string, at: Date): Promise<void>;
   /** Sessions and tokens from sign-ins before `at` stop counting (see User.sessionsValidFrom). */
@@ -65,9 +70,9 @@ export interface UserRepository {
   /** Clear the pending secret without touching the active one. */
   clearPendingSecret(id: string): Promise<void>;
   /** Turn 2FA off: clears secret, pending secret and recovery codes. */
-  disableTwoFactor(id: string): Promise<void>;
+  disableTwoFactor(id: string, at: Date): Promise<void>;
   /** Replace all recovery codes (revokes the old set). */
-  replaceRecoveryCodes(id: string, hashes: string[]): Promise<void>;
+  replaceRecoveryCodes(id: string, hashes: string[], at: Date): Promise<void>;
   /** Atomically mark one unused recovery code as used. False if absent or already used. */
   consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean>;
   /**

@@ -118,7 +118,7 @@ describeEachImplementation('UserRepository', (stores) => {
     it('sets password, active flag, last sign-in and sessions-valid-from', async () => {
       const { users } = stores();
       const u = await users.create(newUser('fay'));
-      await users.setPassword(u.id, 'new-hash');
+      await users.setPassword(u.id, 'new-hash', T2);
       await users.setActive(u.id, false);
       await users.recordSignIn(u.id, T2);
       await users.invalidateSessions(u.id, T1);
@@ -131,20 +131,42 @@ describeEachImplementation('UserRepository', (stores) => {
       expect((await reload(users, u.id)).active).to.equal(true);
     });
 
+    it('a security change stamps sessions-valid-from in the same write: password, confirmed secret, 2FA off, new recovery codes', async () => {
+      const { users } = stores();
+      const u = await users.create(newUser('sec'));
+      const stamps: Array<[string, Date, () => Promise<unknown>]> = [
+        ['setPassword', T0, () => users.setPassword(u.id, 'next-hash', T0)],
+        ['confirmPendingSecret', T1, async () => { await users.setPendingSecret(u.id, 'phone', T0); return users.confirmPendingSecret(u.id, 'phone', T1, ['c1']); }],
+        ['replaceRecoveryCodes', T2, () => users.replaceRecoveryCodes(u.id, ['c2'], T2)],
+        ['disableTwoFactor', new Date(T2.getTime() + 1000), () => users.disableTwoFactor(u.id, new Date(T2.getTime() + 1000))],
+      ];
+      for (const [change, at, run] of stamps) {
+        await run();
+        expect((await reload(users, u.id)).sessionsValidFrom, change).to.deep.equal(at);
+      }
+    });
+
+    it('a confirmation that finds no pending secret stamps nothing', async () => {
+      const { users } = stores();
+      const u = await users.create(newUser('nos'));
+      expect(await users.confirmPendingSecret(u.id, 'never-set', T1, null)).to.equal(false);
+      expect((await reload(users, u.id)).sessionsValidFrom).to.equal(null);
+    });
+
     it('throws NotFoundError from setters on unknown ids', async () => {
       const { users } = stores();
       const calls: Array<() => Promise<unknown>> = [
-        () => users.setPassword(UNKNOWN_ID, 'x'),
+        () => users.setPassword(UNKNOWN_ID, 'x', T1),
         () => users.setActive(UNKNOWN_ID, false),
         () => users.recordSignIn(UNKNOWN_ID, T1),
         () => users.invalidateSessions(UNKNOWN_ID, T1),
         () => users.setPendingSecret(UNKNOWN_ID, 's', T1),
         () => users.clearPendingSecret(UNKNOWN_ID),
-        () => users.disableTwoFactor(UNKNOWN_ID),
-        () => users.replaceRecoveryCodes(UNKNOWN_ID, ['a']),
+        () => users.disableTwoFactor(UNKNOWN_ID, T1),
+        () => users.replaceRecoveryCodes(UNKNOWN_ID, ['a'], T1),
         () => users.replaceSealedSecrets(UNKNOWN_ID, { secret: null, pendingSecret: null }, { secret: 'a', pendingSecret: null }),
         () => users.setEnforcement(UNKNOWN_ID, { deadline: T1 }),
-        () => users.setPassword('not-an-id', 'x'),
+        () => users.setPassword('not-an-id', 'x', T1),
       ];
       for (const call of calls) {
         expect(await rejection(call())).to.be.instanceOf(NotFoundError);
@@ -284,7 +306,7 @@ describeEachImplementation('UserRepository', (stores) => {
       const u = await users.create(newUser('ned', { enforcement: { deadline: T2 } }));
       await enrol(users, u.id);
       await users.setPendingSecret(u.id, 'pending', T2);
-      await users.disableTwoFactor(u.id);
+      await users.disableTwoFactor(u.id, T2);
       const after = await reload(users, u.id);
       expect(after.twoFactor).to.deep.equal({
         enabled: false,
@@ -336,7 +358,7 @@ describeEachImplementation('UserRepository', (stores) => {
       const { users } = stores();
       const u = await users.create(newUser('pam'));
       await enrol(users, u.id, 's', ['old1', 'old2']);
-      await users.replaceRecoveryCodes(u.id, ['new1', 'new2', 'new3']);
+      await users.replaceRecoveryCodes(u.id, ['new1', 'new2', 'new3'], T2);
       expect((await reload(users, u.id)).twoFactor.recoveryCodes).to.deep.equal([
         { hash: 'new1', usedAt: null },
         { hash: 'new2', usedAt: null },

@@ -7,13 +7,14 @@ import { freshCode } from '../helpers/account.ts';
 import { PrivateRedis } from '../helpers/private-redis.ts';
 import { uniquePrefix } from '../helpers/redis.ts';
 import { StoreUnavailableError } from '../../src/domain/errors.ts';
+import { OUTAGE_MESSAGE } from '../../src/http/store-outage.ts';
 
 const STACK = /at \S+ \(?\/|node:internal|\.ts:\d+:\d+|Error:/;
 
 function expect503Page(page: Page): void {
   expect(page.status, `${page.url}: ${textOf(page.html).slice(0, 200)}`).to.equal(503);
   expect(page.stoppedAt).to.equal(undefined);
-  expect(textOf(page.html)).to.contain('Sign-in is temporarily unavailable. No changes were made.');
+  expect(textOf(page.html)).to.contain(OUTAGE_MESSAGE);
   expect(page.html).to.not.match(STACK);
 }
 

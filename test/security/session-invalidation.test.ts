@@ -186,6 +186,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
 
   it('an older session must show a current code before it may replace the authenticator (a fresh one need not)', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
+    idp.clock.advance(11 * 60_000); // the session is aged below, not the enrolment (a security change of its own)
     const { browser } = await accountSignIn(idp, u);
     ageAccountSession(idp, browser, 11);
     const intro = await browser.get(`${idp.url}/account/security/device`);

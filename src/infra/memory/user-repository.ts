@@ -40,8 +40,10 @@ export class MemoryUserRepository extends MemoryUserQueries implements UserRepos
     return added.size;
   }
 
-  async setPassword(id: string, passwordHash: string): Promise<void> {
-    this.mustGet(id).passwordHash = passwordHash;
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    const user = this.mustGet(id);
+    user.passwordHash = passwordHash;
+    user.sessionsValidFrom = new Date(at.getTime());
   }
 
   async setActive(id: string, active: boolean): Promise<void> {
@@ -72,6 +74,7 @@ export class MemoryUserRepository extends MemoryUserQueries implements UserRepos
     tf.enabled = true;
     tf.pendingSecret = null;
     tf.pendingSince = null;
+    user.sessionsValidFrom = new Date(at.getTime());
     if (recoveryCodeHashes !== null) {
       tf.recoveryCodes = recoveryCodeHashes.map((hash) => ({ hash, usedAt: null }));
     }
@@ -84,13 +87,16 @@ export class MemoryUserRepository extends MemoryUserQueries implements UserRepos
     tf.pendingSince = null;
   }
 
-  async disableTwoFactor(id: string): Promise<void> {
+  async disableTwoFactor(id: string, at: Date): Promise<void> {
     const user = this.mustGet(id);
     user.twoFactor = noTwoFactor();
+    user.sessionsValidFrom = new Date(at.getTime());
   }
 
-  async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {
-    this.mustGet(id).twoFactor.recoveryCodes = hashes.map((hash) => ({ hash, usedAt: null }));
+  async replaceRecoveryCodes(id: string, hashes: string[], at: Date): Promise<void> {
+    const user = this.mustGet(id);
+    user.twoFactor.recoveryCodes = hashes.map((hash) => ({ hash, usedAt: null }));
+    user.sessionsValidFrom = new Date(at.getTime());
   }
 
   async consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean> {

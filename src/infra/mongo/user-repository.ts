@@ -85,8 +85,8 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
     });
   }
 
-  async setPassword(id: string, passwordHash: string): Promise<void> {
-    await this.update(id, { $set: { passwordHash } });
+  async setPassword(id: string, passwordHash: string, at: Date): Promise<void> {
+    await this.update(id, { $set: { passwordHash, sessionsValidFrom: at } });
   }
 
   async setActive(id: string, active: boolean): Promise<void> {
@@ -116,6 +116,7 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
       'twoFactor.enabled': true,
       'twoFactor.pendingSecret': null,
       'twoFactor.pendingSince': null,
+      sessionsValidFrom: at,
     };
     if (recoveryCodeHashes !== null) set['twoFactor.recoveryCodes'] = recoveryCodeHashes.map((hash) => ({ hash, usedAt: null }));
     const pending = { _id, 'twoFactor.pendingSecret': expectedPending };
@@ -139,12 +140,12 @@ export class MongoUserRepository extends MongoUserQueries implements UserReposit
     await this.update(id, { $set: { 'twoFactor.pendingSecret': null, 'twoFactor.pendingSince': null } });
   }
 
-  async disableTwoFactor(id: string): Promise<void> {
-    await this.update(id, { $set: { twoFactor: noTwoFactor() } });
+  async disableTwoFactor(id: string, at: Date): Promise<void> {
+    await this.update(id, { $set: { twoFactor: noTwoFactor(), sessionsValidFrom: at } });
   }
 
-  async replaceRecoveryCodes(id: string, hashes: string[]): Promise<void> {
-    await this.update(id, { $set: { 'twoFactor.recoveryCodes': hashes.map((hash) => ({ hash, usedAt: null })) } });
+  async replaceRecoveryCodes(id: string, hashes: string[], at: Date): Promise<void> {
+    await this.update(id, { $set: { 'twoFactor.recoveryCodes': hashes.map((hash) => ({ hash, usedAt: null })), sessionsValidFrom: at } });
   }
 
   async consumeRecoveryCode(id: string, hash: string, at: Date): Promise<boolean> {
