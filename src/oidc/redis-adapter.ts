@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import { redisCall } from '../infra/redis/connection.ts';
 import { defineScripts } from '../infra/redis/scripts.ts';
 import { deferWrite } from '../infra/deferred-writes.ts';
@@ -10,9 +10,10 @@ import { deferWrite } from '../infra/deferred-writes.ts';
  *
  * Every model is one string key `<prefix><Model>:<id>` holding its JSON, written with one
  * `SET … EX` and read with one `GET`. `consume` appends `"consumed":<epoch seconds>` to the JSON
- * in a script (one key, so it works on Redis Cluster) that never creates a key that expired.
- * Writes (upsert, consume, destroy) are awaited with the request's other deferred writes, just
- * before its response (infra/deferred-writes.ts).
+ * in a script (one key, so it works on Redis Cluster) that never creates a key that expired, and
+ * tells a second consumer it came too late (a parallel replay). Upserts and destroys are awaited
+ * with the request's other deferred writes, just before its response (infra/deferred-writes.ts);
+ * a consume is awaited at once, since its answer decides the exchange.
  * Indexes: `<prefix>sessionUid:<uid>` and `<prefix>userCode:<userCode>` (id of the model, same TTL).
  *
  * No grant index is written. oidc-provider checks a token's Grant on every use (code and refresh
@@ -23,20 +24,35 @@ import { deferWrite } from '../infra/deferred-writes.ts';
  * its tokens) are still read, consumed and revoked, so an upgrade keeps sessions and tokens.
  */
 
+/**
+ * Marks a record consumed. Returns 1 when this call consumed it, 0 when there is no record, and the
+ * record's grantId (or '') when it was consumed already: two exchanges of one code can both pass
+ * oidc-provider's own check (it reads the record, then consumes it), and only this answer tells
+ * the second one it is a replay.
+ */
 const CONSUME = `
 local v = redis.pcall('GET', KEYS[1])
 if type(v) == 'table' and v.err then
+  if redis.call('HEXISTS', KEYS[1], 'consumed') == 1 then
+    local legacy = cjson.decode(redis.call('HGET', KEYS[1], 'payload') or '{}')
+    return tostring(legacy.grantId or '')
+  end
   redis.call('HSET', KEYS[1], 'consumed', ARGV[1])
   return 1
 end
 if not v then return 0 end
+local payload = cjson.decode(v)
+if payload.consumed ~= nil then return tostring(payload.grantId or '') end
 local sep = ','
 if string.len(v) <= 2 then sep = '' end
 redis.call('SET', KEYS[1], string.sub(v, 1, -2) .. sep .. '"consumed":' .. ARGV[1] .. '}', 'KEEPTTL')
 return 1
 `;
 
-type AdapterRedis = Redis & { oidcConsume(key: string, now: string): Promise<number> };
+/** What oidc-provider calls each single-use model in its "already consumed" errors. */
+const LABELS: Record<string, string> = { AuthorizationCode: 'authorization code', RefreshToken: 'refresh token', DeviceCode: 'device code' };
+
+type AdapterRedis = Redis & { oidcConsume(key: string, now: string): Promise<number | string> };
 
 function isWrongType(err: unknown): boolean {
   return err instanceof Error && err.message.startsWith('WRONGTYPE');
@@ -103,9 +119,17 @@ export function createRedisAdapterClass(redis: Redis, prefix: string): new (name
       return id === null ? undefined : this.find(id);
     }
 
+    /**
+     * Awaited, not deferred: the answer decides the exchange. A record consumed already is a replay
+     * that raced the first exchange: its grant is revoked (every token of it stops working, as
+     * oidc-provider does for a replay it sees itself) and the exchange is refused.
+     */
     async consume(id: string): Promise<void> {
       const now = Math.floor(Date.now() / 1000);
-      await deferWrite(redisCall(() => r.oidcConsume(this.key(id), String(now))));
+      const answer = await redisCall(() => r.oidcConsume(this.key(id), String(now)));
+      if (typeof answer !== 'string') return;
+      if (answer) await this.revokeByGrantId(answer);
+      throw new errors.InvalidGrant(`${LABELS[this.name] ?? 'grant'} already consumed`);
     }
 
     async destroy(id: string): Promise<void> {

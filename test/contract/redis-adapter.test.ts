@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
-import type { Adapter } from 'oidc-provider';
+import { errors, type Adapter } from 'oidc-provider';
 import { createRedisAdapterClass } from '../../src/oidc/redis-adapter.ts';
 import { StoreUnavailableError } from '../../src/domain/errors.ts';
 import { connectRedis, uniquePrefix } from '../helpers/redis.ts';
@@ -75,6 +75,31 @@ describe('Redis oidc-provider adapter', () => {
     expect(found?.consumed).to.be.a('number').within(before, before + 2);
     expect(found?.jti).to.equal('code-1');
     expect(await redis.ttl(`${prefix}AuthorizationCode:code-1`)).to.be.within(598, 600);
+  });
+
+  it('a second consume is a replay that raced the first: refused with invalid_grant, and the grant is revoked', async () => {
+    const grants = new AdapterClass('Grant');
+    await grants.upsert('g-raced', { jti: 'g-raced', accountId: 'acc', clientId: 'c' }, 600);
+    const code = new AdapterClass('AuthorizationCode');
+    // A nested "consumed" (a claims request can carry any key) is not the record's own mark.
+    await code.upsert('code-raced', { jti: 'code-raced', grantId: 'g-raced', claims: { id_token: { consumed: null } } } as never, 600);
+    const answers = await Promise.allSettled([code.consume('code-raced'), code.consume('code-raced'), code.consume('code-raced')]);
+    expect(answers.filter((a) => a.status === 'fulfilled')).to.have.length(1);
+    for (const a of answers.filter((x): x is PromiseRejectedResult => x.status === 'rejected')) {
+      expect(a.reason).to.be.instanceOf(errors.InvalidGrant);
+      expect((a.reason as Error).message).to.equal('invalid_grant');
+      expect((a.reason as { error_detail?: string }).error_detail).to.equal('authorization code already consumed');
+    }
+    expect(await grants.find('g-raced')).to.equal(undefined);
+  });
+
+  it('a consumed record of the earlier version (a hash) is a replay too', async () => {
+    const key = `${prefix}RefreshToken:legacy-consumed`;
+    await redis.hset(key, 'payload', JSON.stringify({ jti: 'legacy-consumed', grantId: 'g-legacy-consumed' }), 'consumed', '1700000000');
+    await new AdapterClass('Grant').upsert('g-legacy-consumed', { jti: 'g-legacy-consumed' }, 600);
+    const err = await new AdapterClass('RefreshToken').consume('legacy-consumed').then(() => null, (e: unknown) => e);
+    expect((err as { error_detail?: string })?.error_detail).to.equal('refresh token already consumed');
+    expect(await new AdapterClass('Grant').find('g-legacy-consumed')).to.equal(undefined);
   });
 
   it('consume of an unknown id does not create a key', async () => {

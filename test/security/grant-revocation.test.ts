@@ -43,6 +43,24 @@ describe('security: a replayed code or a revoked token ends the tokens of its gr
     expect(await userinfoStatus(idp.url, fresh.access_token)).to.equal(200);
   });
 
+  it('one code redeemed in parallel: a single exchange succeeds, the others are replays and end its tokens', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const s = await startSignIn(idp);
+    await submitPassword(idp, s, u.login, u.password);
+    const done = await s.browser.post(interactionUrl(idp, s.page, 'two-factor'), { code: codeAt(u.secret!, idp.clock.now().getTime()) });
+    const code = new URL(done.stoppedAt!).searchParams.get('code')!;
+    const exchange = () => fetch(`${idp.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${RP.clientId}:${RP.clientSecret}`).toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: RP.redirectUri, code_verifier: s.verifier }),
+    }).then(async (res) => ({ status: res.status, body: (await res.json()) as { access_token?: string; error?: string } }));
+    const answers = await Promise.all(Array.from({ length: 6 }, exchange));
+    const issued = answers.filter((a) => a.body.access_token);
+    expect(issued, JSON.stringify(answers)).to.have.length(1);
+    expect(answers.filter((a) => a.status === 400 && a.body.error === 'invalid_grant')).to.have.length(5);
+    expect(await userinfoStatus(idp.url, issued[0]!.body.access_token!), 'the token of the one exchange, after the replays').to.equal(401);
+  });
+
   it('revoking an access token at the revocation endpoint ends it', async () => {
     const { tokens } = await signIn();
     const res = await fetch(`${idp.url}/token/revocation`, {
