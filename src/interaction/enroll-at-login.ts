@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { confirmEnrollment, pendingEnrollment } from '../auth/enrollment.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
-import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { finishSignIn } from './finish.ts';
 import type { Challenge } from '../ports/challenge-store.ts';
 import { carriedOverChange } from '../domain/session-validity.ts';
@@ -74,6 +74,9 @@ export function submitEnroll(step: StepDeps) {
       const proved = carriedOverChange({ ...state.challenge.proved, otp: outcome.changedAt }, outcome.changedAt);
       await saveChallenge(step, { ...state.challenge, proved, enrolledInSignIn: true });
       const codes = outcome.recoveryCodes ?? [];
+      // A reload asks for the page again, without the codes (shown once), instead of sending the
+      // spent code a second time and landing back at the password.
+      answeringPost(ctx, `/interaction/${ctx.params.uid}/continue`);
       await ctx.render('interaction/recovery-codes', {
         title: 'Save your recovery codes',
         heading: 'Two-step sign-in is on',
@@ -96,6 +99,18 @@ export function submitEnroll(step: StepDeps) {
 }
 
 const savedForm = z.object({ saved: z.literal('yes') });
+
+/** GET /interaction/:uid/continue: the page after enrolment again (a reload), without the codes. */
+export function showContinue(step: StepDeps) {
+  return async (ctx: Context) => {
+    const state = await loadSignIn(ctx, step);
+    if (!state || state.challenge.proved.otp === undefined || !state.challenge.enrolledInSignIn) return backToLogin(ctx);
+    await ctx.render('interaction/recovery-codes', {
+      title: 'Save your recovery codes', heading: 'Two-step sign-in is on', notice: null, codes: [], codesText: '',
+      continueAction: `/interaction/${ctx.params.uid}/continue`, csrf: null, uid: ctx.params.uid,
+    });
+  };
+}
 
 /** POST /interaction/:uid/continue: after enrolment (codes saved) the second factor counts; finish the sign-in. */
 export function continueAfterEnroll(step: StepDeps) {

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
-import { loadInteraction, saveResult, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost, loadInteraction, saveResult, type SignInState, type StepDeps } from './context.ts';
 import { deferWrite } from '../infra/deferred-writes.ts';
 import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
 
@@ -38,6 +38,8 @@ export async function finishSignIn(ctx: Context, step: StepDeps, state: SignInSt
   });
   if (warning) {
     // The result is saved; the user reads the warning and continues to the app with one click.
+    // A reload continues to the app (the warning was read) instead of sending the spent code again.
+    answeringPost(ctx, redirectTo.startsWith('/') ? redirectTo : new URL(redirectTo).pathname);
     await ctx.render('interaction/warning', { title: 'Before you continue', warning, continueUrl: redirectTo, uid: state.details.uid });
     return;
   }

@@ -6,7 +6,7 @@ import { showInteraction, submitLogin } from './login.ts';
 import { showRecovery, showTwoFactor, submitRecovery, submitTwoFactor } from './two-factor.ts';
 import { notYou } from './not-you.ts';
 import { leaveDenied, showDeadline, showDenied, submitLater, submitMoreTime } from './deadline.ts';
-import { continueAfterEnroll, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
+import { continueAfterEnroll, showContinue, showEnroll, startEnroll, submitEnroll } from './enroll-at-login.ts';
 import { submitConsent } from './consent.ts';
 import { abortSignIn } from './finish.ts';
 import { continueAsSignedIn } from './select-account.ts';
@@ -28,6 +28,7 @@ export function interactionRouter(step: StepDeps): Router {
   router.post('/enroll/start', ...post, startEnroll(step));
   router.get('/enroll', showEnroll(step));
   router.post('/enroll', ...post, submitEnroll(step));
+  router.get('/continue', showContinue(step));
   router.post('/continue', ...post, continueAfterEnroll(step));
   router.get('/denied', showDenied(step));
   router.post('/more-time', ...post, submitMoreTime(step));

@@ -79,7 +79,9 @@ describe('integration: account-area sessions at their edges', function () {
     expect(warning.html).to.contain('<title>Before you continue');
     expect(textOf(warning.html)).to.contain('You have 2 recovery codes left');
     const link = /href="([^"]*\/auth\/[^"]+)"/.exec(warning.html)![1]!.replace(/&amp;/g, '&');
-    const done = await s.browser.get(new URL(link, idp.url).href);
+    // The page names the address a reload asks for: the way on to the app, not the spent code again.
+    expect(new URL(warning.url).pathname).to.equal(new URL(link, idp.url).pathname);
+    const done = await s.browser.get(warning.url);
     expect((await redeem(s, done)).claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
   });
 });

@@ -109,6 +109,13 @@ describe('integration: policy enforcement at sign-in and notifications (issue 5)
     const codes = shownRecoveryCodes(codesPage);
     expect(codes).to.have.length(10);
     expect(codesPage.html).to.contain(`action="/interaction/`);
+    // A reload asks for the address the page names (app.js puts it in the address bar): the page
+    // again without the codes (shown once), from which the sign-in still finishes.
+    expect(codesPage.url).to.match(/\/continue$/);
+    const reloaded = await s.browser.get(codesPage.url);
+    expect(reloaded.status).to.equal(200);
+    expect(shownRecoveryCodes(reloaded)).to.have.length(0);
+    expect(textOf(reloaded.html)).to.contain('shown only once');
     const done = await s.browser.post(interactionUrl(idp, s.page, 'continue'), { saved: 'yes' });
     const claims = (await redeem(s, done)).claims()!;
     expect(claims.amr).to.include('otp').and.include('pwd').and.include('mfa');
