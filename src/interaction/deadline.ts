@@ -8,7 +8,7 @@ import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
 import { formatDateTime, formatTimeLeft } from '../http/format.ts';
 import { moreTimeAskedUntil, requestMoreTime } from '../auth/more-time.ts';
-import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
 import { abortSignIn, finishSignIn } from './finish.ts';
 
 /** Admins fetched per user-store call: no call on this sign-in path returns more than a page. */
@@ -63,6 +63,7 @@ export function submitLater(step: StepDeps) {
 async function renderDenied(ctx: Context, step: StepDeps, state: SignInState, notice: string | null): Promise<void> {
   if (state.next.kind !== 'deny') return;
   const askedUntil = await moreTimeAskedUntil(step.deps, state.user.id);
+  answeringPost(ctx, `/interaction/${ctx.params.uid}/denied`); // a reload does not ask again
   await ctx.render('interaction/denied', {
     title: 'Sign-in blocked',
     uid: ctx.params.uid,

@@ -50,6 +50,9 @@ describe('integration: blocked page (issue 12: contact link, request more time, 
     expect(sent.status).to.equal(403);
     expect(textOf(sent.html)).to.contain('Your request was sent to your administrators');
     expect(sent.html).to.not.contain('Request more time</button>');
+    // A reload asks for the page it names, which says the request went out; it does not send it again.
+    expect(new URL(sent.url).pathname).to.match(/\/denied$/);
+    expect(textOf((await s.browser.get(sent.url)).html)).to.contain('You asked for more time. You can ask again after');
     for (const a of [admin, admin2]) {
       const notes = await requests(a.user.id, u.user.id);
       expect(notes, a.user.login).to.have.length(1);
