@@ -91,7 +91,9 @@ export function bulkRoutes(deps: Deps) {
         }
         const until = endOfDayUtc(form.until ?? '');
         const n = await extendPeople(deps, admin, target, until);
-        return redirectWithNotice(ctx, back, `Deadline extended to ${shownDate(until).text} for ${people(n)}.`);
+        return redirectWithNotice(ctx, back, n
+          ? `Deadline extended to ${shownDate(until).text} for ${people(n)}.`
+          : `No one's deadline was before ${shownDate(until).text}: nothing changed (extending never shortens a deadline).`);
       } catch (err) {
         if (!(err instanceof DomainError)) throw err;
         // The confirmation again, with the reason and the date as typed.

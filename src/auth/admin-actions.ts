@@ -1,5 +1,5 @@
 import { mayUseTokens } from '../domain/mfa-policy.ts';
-import { DAY_MS } from '../domain/deadline.ts';
+import { DAY_MS, extendsDeadline } from '../domain/deadline.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
@@ -45,6 +45,9 @@ export async function extendDeadline(deps: Deps, admin: User, userId: string, un
   const user = await target(deps, userId);
   if (admin.id === user.id) throw new DomainError('own_account', 'You cannot extend your own deadline. Ask another administrator.', 400);
   assertDateInRange(deps, until, 'The new deadline');
+  if (!extendsDeadline(user, await currentPolicy(deps), until)) {
+    throw new DomainError('not_later', 'The new deadline must be later than the current one: extending never shortens a deadline.', 400);
+  }
   await keepLapsedSessionsEnded(deps, user);
   await deps.users.setEnforcement(user.id, { deadline: until, deadlineSetBy: admin.id });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });

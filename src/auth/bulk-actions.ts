@@ -1,4 +1,4 @@
-import { setupDueBy, isExempt } from '../domain/deadline.ts';
+import { extendsDeadline, setupDueBy, isExempt } from '../domain/deadline.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import { overdueCriteria, type UserFilter } from '../domain/user-filter.ts';
@@ -61,18 +61,20 @@ export async function remindPeople(deps: Deps, admin: User, target: BulkTarget):
 
 /**
  * Extend the deadline of several people. Picked ones one by one (each audited on their own history,
- * the same rules as the person page); everyone matching a filter in one write, audited once.
+ * the same rules as the person page); everyone matching a filter in one write, audited once. Only
+ * deadlines before `until` move: extending never shortens one. Returns how many moved.
  */
 export async function extendPeople(deps: Deps, admin: User, target: BulkTarget, until: Date): Promise<number> {
   assertDateInRange(deps, until, 'The new deadline');
+  const policy = await currentPolicy(deps);
   if ('ids' in target) {
-    const users = await picked(deps, admin, target.ids);
+    const users = (await picked(deps, admin, target.ids)).filter((u) => extendsDeadline(u, policy, until));
     for (const u of users) await extendDeadline(deps, admin, u.id, until);
     return users.length;
   }
   const now = deps.clock.now();
-  const filter = eligible(target.filter, admin);
-  const policy = await currentPolicy(deps);
+  const earlier = overdueCriteria(policy, new Date(until.getTime() - 1)); // deadlines before `until`
+  const filter = earlier ? { ...eligible(target.filter, admin), overdue: earlier } : eligible(target.filter, admin);
   const overdue = overdueCriteria(policy, now);
   // Those blocked now keep their ended sessions ended once unblocked (as extendDeadline does one by one).
   if (overdue) await deps.users.invalidateSessionsWhere({ ...filter, overdue }, now);

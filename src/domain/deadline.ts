@@ -24,6 +24,12 @@ export function deadlineFor(user: User, policy: Policy): Date | null {
   return new Date(start.getTime() + policy.graceDays * DAY_MS);
 }
 
+/** Whether `until` moves the user's deadline later: "Extend" never shortens one. */
+export function extendsDeadline(user: User, policy: Policy, until: Date): boolean {
+  const current = deadlineFor(user, policy);
+  return current === null || until.getTime() > current.getTime();
+}
+
 /**
  * When the user must have set up 2FA by, as every page shows it: the deadline, or a later
  * exemption (an exemption that ends earlier than the deadline changes nothing).

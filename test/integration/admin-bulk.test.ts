@@ -164,6 +164,24 @@ describe('integration: bulk remind and extend on the Employees page', () => {
     }
   });
 
+  it('extend in bulk never shortens a deadline: a ticked person, or one matching a filter, with a later deadline keeps it', async () => {
+    const [amy, ben] = team;
+    await idp.deps.users.setEnforcement(amy!.user.id, { deadline: new Date('2026-09-30T23:59:59.999Z') });
+    const confirm = await postIds(browser, `${idp.url}/admin/users/bulk`, { csrf, do: 'extend:selected' }, [amy!.user.id, ben!.user.id]);
+    const { fields, ids } = confirmFields(confirm);
+    const done = await postIds(browser, `${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-08-01' }, ids);
+    expect(notice(done)).to.equal('Deadline extended to 1 Aug 2026, 23:59 UTC for 1 person.');
+    expect((await idp.deps.users.findById(amy!.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-09-30T23:59:59.999Z');
+    expect((await idp.deps.users.findById(ben!.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-08-01T23:59:59.999Z');
+    const none = await postIds(browser, `${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-07-20' }, ids);
+    expect(notice(none)).to.equal('No one\'s deadline was before 20 Jul 2026, 23:59 UTC: nothing changed (extending never shortens a deadline).');
+    // Everyone matching a filter: one write, to those whose deadline is earlier only.
+    const matching = await browser.post(`${idp.url}/admin/users/bulk`, { csrf, do: 'extend:matching', search: '', filter: 'not-enrolled', back: '/admin/users?filter=not-enrolled' });
+    await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...confirmFields(matching).fields, until: '2026-09-15' });
+    expect((await idp.deps.users.findById(amy!.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-09-30T23:59:59.999Z');
+    expect((await idp.deps.users.findById(ben!.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-09-15T23:59:59.999Z');
+  });
+
   it('an overdue person extended in bulk stays signed out (their ended sessions do not come back)', async () => {
     const [amy] = team;
     await idp.deps.users.setEnforcement(amy!.user.id, { deadline: new Date(START + DAY_MS) });

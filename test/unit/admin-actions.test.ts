@@ -29,6 +29,22 @@ describe('admin actions and the password step (use-cases)', () => {
     ]) expect(await refusal(run)).to.deep.equal({ code: 'not_admin', message: 'ann@example.com is not an administrator.' });
   });
 
+  it('extend never shortens: a date before the current deadline is refused and changes nothing; a later one moves it', async () => {
+    await changePolicy(env.deps, admin.user, { mandatory: true, graceDays: 14, sendCodeToNotifications: false });
+    await extendDeadline(env.deps, admin.user, employee.user.id, days(20));
+    for (const earlier of [days(5), days(20)]) {
+      expect(await refusal(extendDeadline(env.deps, admin.user, employee.user.id, earlier))).to.deep.equal({
+        code: 'not_later', message: 'The new deadline must be later than the current one: extending never shortens a deadline.',
+      });
+    }
+    expect((await env.deps.users.findById(employee.user.id))!.enforcement.deadline).to.deep.equal(days(20));
+    // Counted from when the person was added (14 days), too: 10 days would shorten it.
+    const added = await createUser(env.deps);
+    expect((await refusal(extendDeadline(env.deps, admin.user, added.user.id, days(10))))!.code).to.equal('not_later');
+    await extendDeadline(env.deps, admin.user, added.user.id, days(30));
+    expect((await env.deps.users.findById(added.user.id))!.enforcement.deadline).to.deep.equal(days(30));
+  });
+
   it('dates: not now or earlier, at most 365 days ahead; unknown users and own accounts are refused', async () => {
     expect(await refusal(extendDeadline(env.deps, admin.user, employee.user.id, env.clock.now()))).to.deep.equal({ code: 'date_in_past', message: 'The new deadline must be in the future.' });
     expect((await refusal(extendDeadline(env.deps, admin.user, employee.user.id, days(400))))!.code).to.equal('date_too_far');
