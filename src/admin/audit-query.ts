@@ -42,6 +42,12 @@ function cursor(value: string): AuditCursor | undefined {
   return c;
 }
 
+/** The filters as typed, to show them again beside the reason they were refused: never throws. */
+export function typedFilters(query: Record<string, unknown>): AuditFilters {
+  const typed = (key: string) => { const v = query[key]; return typeof v === 'string' ? v.slice(0, 254) : ''; };
+  return { person: typed('person'), actor: typed('actor'), action: typed('action'), from: typed('from'), to: typed('to') };
+}
+
 export function parseAuditQuery(query: Record<string, unknown>): AuditPageQuery {
   const q: AuditPageQuery = { person: single(query, 'person'), actor: single(query, 'actor'), action: single(query, 'action'), from: single(query, 'from'), to: single(query, 'to') };
   if (q.action && !/^[a-z][a-z0-9.-]*$/.test(q.action)) throw refuse('There is no such action. Pick one from the list.');

@@ -6,7 +6,8 @@ import type { Deps } from '../ports/deps.ts';
 import { textToHtml } from '../http/format.ts';
 import type { AuditQuery } from '../ports/audit-log.ts';
 import { AUDIT_ACTIONS, auditActionText, auditDetails } from './audit-text.ts';
-import { auditLink, dayRange, parseAuditQuery, type AuditFilters } from './audit-query.ts';
+import { auditLink, dayRange, parseAuditQuery, typedFilters, type AuditFilters, type AuditPageQuery } from './audit-query.ts';
+import { DomainError } from '../domain/errors.ts';
 import { safeCsvCell } from './csv.ts';
 import { actorNames, shownDateTime } from './words.ts';
 
@@ -34,7 +35,20 @@ export function auditRoutes(deps: Deps) {
   return {
     /** GET /admin/audit: one filtered page, newest first, Older/Newer by keyset. */
     showAudit: async (ctx: Context) => {
-      const q = parseAuditQuery(ctx.query);
+      const actions = Object.entries(AUDIT_ACTIONS).map(([key, text]) => ({ key, text }));
+      let q: AuditPageQuery;
+      try {
+        q = parseAuditQuery(ctx.query);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        // The filter form again, as typed, with what to change: not a page without a way back.
+        ctx.status = err.status;
+        await ctx.render('admin/audit', {
+          title: 'Audit log', entries: [], filters: typedFilters(ctx.query), filtered: true, actions, error: err.message,
+          newer: null, older: null, first: null, csv: null, clear: '/admin/audit',
+        });
+        return;
+      }
       const { query, unknown } = await storeQuery(q);
       const page = await deps.audit.page(query, { limit: AUDIT_PAGE_SIZE, ...(q.after ? { after: q.after } : {}), ...(q.before ? { before: q.before } : {}) });
       const who = await names(page.entries.flatMap((e) => [e.actor, e.target ?? '']));
@@ -47,8 +61,7 @@ export function auditRoutes(deps: Deps) {
       const backwards = q.before !== undefined;
       const filtered = Boolean(q.person || q.actor || q.action || q.from || q.to);
       await ctx.render('admin/audit', {
-        title: 'Audit log', entries, filters: q, filtered,
-        actions: Object.entries(AUDIT_ACTIONS).map(([key, text]) => ({ key, text })),
+        title: 'Audit log', entries, filters: q, filtered, actions,
         error: unknown ? `No account has the login “${unknown}”.` : null,
         newer: (backwards ? page.more : q.after !== undefined) && first ? auditLink(q, { before: first }) : null,
         older: (backwards || page.more) && last ? auditLink(q, { after: last }) : null,

@@ -93,7 +93,12 @@ describe('integration: audit log (words, filters, keyset pages, CSV)', () => {
       const res = await browser.get(`${idp.url}/admin/audit?${q}`);
       expect(res.status, q).to.equal(400);
       expect(textOf(res.html), q).to.contain(says);
+      // The filter form again (with the admin menu), not a page without a way back.
+      expect(res.html, q).to.contain('id="audit-filters"').and.contain('Clear filters');
     }
+    const swapped = await browser.get(`${idp.url}/admin/audit?from=2026-12-03&to=2026-12-01&person=bob%40example.com`);
+    expect(swapped.html).to.match(/id="f-from"[^>]*value="2026-12-03"/).and.match(/id="f-person"[^>]*value="bob@example.com"/);
+    expect(swapped.html).to.not.contain('id="audit-csv"');
   });
 
   it('CSV export: every matching entry (across batches), escaped, formula cells neutralised, as a download', async () => {
