@@ -43,6 +43,7 @@ export function accountRelyingParty(config: AppConfig, registry: SessionRegistry
     postLogoutRedirectUri: `${config.issuer}/account/signed-out`,
     scope: 'openid email profile',
     cookieName: 'account.session',
+    home: '/account',
     sessionTtlSeconds: 30 * 60,
     registry,
     providerSessions,

@@ -41,7 +41,7 @@ export function mayUseTokens({ user, policy, now }: { user: User; policy: Policy
 export type Permission = { ok: true } | { ok: false; reason: string };
 
 export function canDisableTwoFactor(input: { user: User; policy: Policy; otherAdminsWithTwoFactor: number }): Permission {
-  if (!input.user.twoFactor.enabled) return { ok: false, reason: 'Two-step verification is not enabled.' };
+  if (!input.user.twoFactor.enabled) return { ok: false, reason: 'Two-step sign-in is not on.' };
   if (input.policy.mandatory) {
     if (input.user.role === 'admin' && input.otherAdminsWithTwoFactor === 0) {
       return { ok: false, reason: 'You are the last administrator with two-step sign-in, and the policy makes it mandatory.' };

@@ -87,8 +87,13 @@ export function answeringPost(ctx: Context, pageUrl: string): void {
 
 export function backToLogin(ctx: Context): void {
   ctx.status = 303;
-  ctx.redirect(`/interaction/${ctx.params.uid}`);
+  // A form sent to a sign-in that no longer holds (left too long, the account changed): the login
+  // page says why instead of appearing blank.
+  ctx.redirect(`/interaction/${ctx.params.uid}${ctx.method === 'POST' ? `?${STARTED_OVER_PARAM}` : ''}`);
 }
+
+export const STARTED_OVER_PARAM = 'started-over';
+export const STARTED_OVER_MESSAGE = 'For your safety this sign-in started over: it was left open too long, or your account changed meanwhile. Enter your password again.';
 
 /** The page of the next step (a password-only finish has none: it finishes at once). */
 export function stepUrl(uid: string, next: Exclude<NextStep, { kind: 'finish-password-only' }>): string {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
-import { answeringPost, backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, stepUrl, type Interaction, type StepDeps } from './context.ts';
+import { answeringPost, backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, STARTED_OVER_MESSAGE, STARTED_OVER_PARAM, stepUrl, type Interaction, type StepDeps } from './context.ts';
 import { renderCodeStep } from './two-factor.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
@@ -16,6 +16,7 @@ const loginForm = z.object({ login: field(254).trim().min(1), password: field(10
 
 async function renderLogin(ctx: Context, uid: string, client: string | null, login: string, error: string | null, status = 200) {
   answeringPost(ctx, `/interaction/${uid}`);
+  if (ctx.query[STARTED_OVER_PARAM] !== undefined) ctx.state.pageUrl = `/interaction/${uid}`; // said once: a reload is the plain page
   await ctx.render('interaction/login', { title: 'Sign in', uid, appName: client, login, error });
   ctx.status = status;
 }
@@ -33,7 +34,8 @@ export async function showInteractionPage(ctx: Context, step: StepDeps, details:
   if (details.prompt.name === 'consent') return showConsent(ctx, step, details);
   if (details.prompt.name === SELECT_ACCOUNT && !otherAccount && await showSelectAccount(ctx, step, details)) return;
   const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint.slice(0, 254) : '';
-  await renderLogin(ctx, details.uid, await clientName(details, step), hint, null);
+  const startedOver = ctx.method === 'GET' && ctx.query[STARTED_OVER_PARAM] !== undefined ? STARTED_OVER_MESSAGE : null;
+  await renderLogin(ctx, details.uid, await clientName(details, step), hint, startedOver);
 }
 
 /** GET /interaction/:uid (?account=other: the login page instead of the account chooser). */

@@ -15,6 +15,8 @@ export interface RelyingPartyOptions {
   /** Prefix of this app's cookies (signed with the koa app's keys). */
   cookieName: string;
   sessionTtlSeconds: number;
+  /** This app's first page (default `/`): where a callback goes that another tab already finished. */
+  home?: string;
   /** Where signed-in sessions are recorded, so that signing out ends them for good (see activeSession). */
   registry?: SessionRegistry;
   /**
@@ -95,7 +97,12 @@ export class RelyingParty {
    */
   async finishLogin(ctx: Context): Promise<string> {
     const tx = decode<Transaction>(ctx.cookies.get(`${this.options.cookieName}.tx`, { signed: true }));
-    if (!tx) throw refused('Sign-in expired: start again.');
+    if (!tx) {
+      // Each start replaces the one transaction cookie, so of two tabs signing in the second to
+      // come back finds none: if the first signed this browser in, it simply is signed in.
+      if (await this.activeSession(ctx)) return this.options.home ?? '/';
+      throw refused('Sign-in expired: start again.');
+    }
     ctx.cookies.set(`${this.options.cookieName}.tx`, null, { path: '/' });
     const config = await this.config().catch((err) => { throw new StoreUnavailableError('sign-in provider', err); });
     const current = new URL(ctx.originalUrl, this.options.redirectUri);

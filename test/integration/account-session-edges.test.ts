@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { startInstance, type TestInstance } from '../helpers/instance.ts';
 import { accountSignIn, accountSignOut, csrfOf } from '../helpers/account.ts';
-import { redeem, signInToFewCodesWarning } from '../helpers/flow.ts';
+import { interactionUrl, redeem, signInToFewCodesWarning } from '../helpers/flow.ts';
+import { freshCode } from '../helpers/account.ts';
 import { createUser, enrolDirectly } from '../helpers/users.ts';
 import { Browser, textOf } from '../helpers/browser.ts';
 import { invalidateSessions } from '../../src/auth/sessions.ts';
@@ -71,6 +72,26 @@ describe('integration: account-area sessions at their edges', function () {
     const needs = await plain.browser.get(`${idp.url}/admin/users`);
     expect(needs.status).to.equal(403);
     expect(needs.html).to.contain('<title>Two-step sign-in required');
+  });
+
+  it('two tabs signing in to the account area: the one that comes back second lands on Security too, not on an error', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    // Tab A starts. Tab B (the same browser) then starts and finishes: its start replaced the one
+    // transaction cookie and its callback spent it. (The test browser keeps one cookie per name,
+    // so tab B runs in its own jar and hands its cookies over, as one browser holds them.)
+    const tabA = new Browser();
+    const startA = await tabA.get(`${idp.url}/account`);
+    const tabB = await accountSignIn(idp, u);
+    tabA.cookies().delete('account.session.tx');
+    tabA.cookies().delete('account.session.tx.sig');
+    for (const [name, value] of tabB.browser.cookies()) if (!name.startsWith('_interaction')) tabA.cookies().set(name, value);
+    await tabA.post(interactionUrl(idp, startA, 'login'), { login: u.login, password: u.password });
+    const page = await tabA.post(interactionUrl(idp, startA, 'two-factor'), { code: freshCode(idp, u.secret!) });
+    expect(new URL(page.url).pathname, textOf(page.html).slice(0, 200)).to.equal('/account');
+    expect(page.html).to.contain('<h1>Security</h1>');
+    // Without a session of its own, a callback without its transaction is still refused.
+    const stranger = await new Browser().get(`${idp.url}/account/callback?code=x&state=y`);
+    expect(stranger.status).to.equal(400);
   });
 
   it('a recovery-code sign-in with two codes left stops on a warning page that continues to the app', async () => {

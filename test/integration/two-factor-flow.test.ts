@@ -152,6 +152,19 @@ describe('integration: TOTP second factor at sign-in', () => {
     expect(ok.stoppedAt).to.be.a('string');
   });
 
+  it('a code sent after the sign-in was left too long lands on the login page, which says why (once)', async () => {
+    const u = await createUser(idp.deps, { enrolled: true });
+    const { s } = await atCodePage(idp, u);
+    // Its challenge expires by the store's own TTL (Redis counts real time, not the test clock).
+    await idp.deps.challenges.delete(/\/interaction\/([^/]+)/.exec(s.page.url)![1]!);
+    const page = await submitCode(idp, s, codeAt(u.secret!, idp.clock.now().getTime()));
+    expect(page.stoppedAt).to.equal(undefined);
+    expect(page.html).to.contain('name="password"');
+    expect(textOf(page.html)).to.contain('For your safety this sign-in started over');
+    expect(new URL(page.url).search, 'the address bar shows the plain page').to.equal('');
+    expect(textOf((await s.browser.get(page.url)).html)).to.not.contain('started over');
+  });
+
   it('skipping the second step never yields an authorization code', async () => {
     const u = await createUser(idp.deps, { enrolled: true });
     const { s } = await atCodePage(idp, u);

@@ -50,7 +50,7 @@ describe('domain edges', () => {
   });
 
   it('turning 2FA off: refused without 2FA; while mandatory an admin with other admins gets the general reason', () => {
-    expect(canDisableTwoFactor({ user: user(), policy: optional, otherAdminsWithTwoFactor: 2 })).to.deep.equal({ ok: false, reason: 'Two-step verification is not enabled.' });
+    expect(canDisableTwoFactor({ user: user(), policy: optional, otherAdminsWithTwoFactor: 2 })).to.deep.equal({ ok: false, reason: 'Two-step sign-in is not on.' });
     const admin = user({ role: 'admin' }, true);
     const refused = canDisableTwoFactor({ user: admin, policy: mandatory, otherAdminsWithTwoFactor: 1 });
     expect(refused.ok).to.equal(false);
