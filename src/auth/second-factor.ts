@@ -10,7 +10,7 @@ import { deferWrite } from '../infra/deferred-writes.ts';
 export type CodeOutcome =
   | { kind: 'ok'; method: AuthMethod }
   | { kind: 'malformed' }
-  | { kind: 'wrong'; driftSteps: number | null; reused: boolean; triesLeft?: number; lockMinutes?: number }
+  | { kind: 'wrong'; driftSteps: number | null; reused: boolean; triesLeft?: number; lockMinutes?: number; recoveryCode?: true }
   | { kind: 'locked'; until: Date };
 
 /** A TOTP step stays claimed long enough to outlive the ±1 window. */

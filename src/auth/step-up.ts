@@ -18,7 +18,7 @@ export async function verifyCurrentFactor(deps: Deps, user: User, rawCode: strin
   const outcome = await withinFailureBudget(deps, user.id, async () => {
     if (totp) return checkTotp(deps, user.id, secret, totp);
     const used = await deps.users.consumeRecoveryCode(user.id, hashRecoveryCode(recovery!, deps.config.recoveryCodePepper), deps.clock.now());
-    return used ? { kind: 'ok', method: 'recovery_code' } : { kind: 'wrong', driftSteps: null, reused: false };
+    return used ? { kind: 'ok', method: 'recovery_code' } : { kind: 'wrong', driftSteps: null, reused: false, recoveryCode: true };
   });
   if (outcome.kind === 'ok' && outcome.method === 'recovery_code') await recoveryCodeUsed(deps, user.id, ip);
   return outcome;

@@ -114,6 +114,11 @@ describe('integration: change password in the account area (issue 12)', () => {
     const wrong = await browser.post(url(idp), { csrf, current: u.password, next: STRONG, code: '000000' });
     expect(wrong.status).to.equal(400);
     expect(invalidField(wrong)).to.equal('code');
+    // A recovery code (letters: no number pad) that is not theirs says so, not "check your phone's clock".
+    expect(form.html).to.not.match(/id="code"[^>]*inputmode="numeric"/);
+    const wrongRecovery = await browser.post(url(idp), { csrf, current: u.password, next: STRONG, code: 'ABCD-EFGH-JKMN' });
+    expect(wrongRecovery.status).to.equal(400);
+    expect(textOf(wrongRecovery.html)).to.contain('That recovery code is not one of yours, or it was used before.');
     expect(await passwordWorks(idp, u, STRONG)).to.equal(false);
 
     const ok = await browser.post(url(idp), { csrf, current: u.password, next: STRONG, code: freshCode(idp, u.secret!) });
