@@ -104,7 +104,7 @@ export function personRoutes(deps: Deps) {
       const until = typeof body.until === 'string' ? body.until.slice(0, 40) : '';
       setFormFlash(ctx, { form, error: err.message, status: err.status, values: { until } });
       ctx.status = 303;
-      ctx.redirect(personLink(id, back));
+      ctx.redirect(`${personLink(id, back)}#${form}-form`); // on a phone the form is below the fold: land on its error
     }
   };
   const dated = (ctx: Context) => {

@@ -333,11 +333,16 @@ describe('integration: admin pages', () => {
       const past = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-05-01' });
       expect(past.status).to.equal(400);
       expect(new URL(past.url).pathname, 'a GET address, not the POST endpoint').to.equal(person(u));
+      expect(new URL(past.url).hash, 'on a phone the form is below the fold: the address lands on it').to.equal('#extend-form');
+      expect(past.html).to.match(/id="extend-until"[^>]*autofocus/);
       expect(textOf(/id="extend-error"[^>]*>([\s\S]*?)<\/p>/.exec(past.html)![1]!)).to.equal('The new deadline must be in the future.');
       expect(past.html).to.match(/id="extend-until"[^>]*value="2026-05-01"[^>]*aria-invalid="true"/);
       const reloaded = await browser.get(past.url);
       expect(reloaded.status).to.equal(200);
       expect(reloaded.html).to.not.contain('id="extend-error"');
+      const earlier = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until: '2026-07-05' });
+      expect(earlier.status).to.equal(400);
+      expect(textOf(/id="extend-error"[^>]*>([\s\S]*?)<\/p>/.exec(earlier.html)![1]!)).to.equal('The new deadline must be later than the current one: extending never shortens a deadline.');
       for (const until of ['tomorrow', '2026-13-45', '2026-09-31', '2027-02-29', '']) {
         const bad = await browser.post(`${idp.url}/admin/users/${u.user.id}/extend`, { csrf, until });
         expect(bad.status, until).to.equal(400);
