@@ -120,6 +120,10 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
         // An older (or copied) session, or one signed in with a notification code, replaces
         // nobody's authenticator without a current code from the app or a recovery code.
         const form = parseForm(ctx, codeForm);
+        // No code at all: the page was opened while the sign-in was recent, and it no longer is.
+        if (!form && !String((ctx.request as unknown as { body?: { code?: unknown } }).body?.code ?? '')) {
+          return renderDevicePage(deps, ctx, 'It has been a while since you signed in: enter a current code from your old phone, or a recovery code, first.', 400);
+        }
         const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };
         if (verified.kind !== 'ok') {
           return renderDevicePage(deps, ctx, codeError(verified), verified.kind === 'locked' ? 429 : 400);

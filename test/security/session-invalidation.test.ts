@@ -200,6 +200,7 @@ describe('security: sessions and tokens end when the user\'s second factor chang
     expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
     const none = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro) });
     expect(none.status).to.equal(400);
+    expect(textOf(none.html)).to.contain('It has been a while since you signed in: enter a current code');
     const wrong = await browser.post(`${idp.url}/account/security/device`, { csrf: csrfOf(intro), code: '000000' });
     expect(wrong.status).to.equal(400);
     expect((await idp.deps.users.findById(u.user.id))!.twoFactor.pendingSecret).to.equal(null);
