@@ -167,6 +167,8 @@ describe('integration: account area (employee self-service)', () => {
     const done = await browser.post(`${idp.url}/account/security/device/confirm`, { csrf: csrfOf(confirmPage), code: freshCode(idp, newKey) });
     expect(done.status).to.equal(200);
     expect(textOf(done.html)).to.contain('Your new device is confirmed');
+    // A reload shows Security (the address the page names), not the confirm form sent again.
+    expect(new URL(done.url).pathname).to.equal('/account');
     expect(shownRecoveryCodes(done)).to.have.length(0);
     expect(statusBadge(done)).to.equal('On');
 
