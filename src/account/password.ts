@@ -7,7 +7,8 @@ import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
 import { accountState } from './session.ts';
-import { carryOver, codeError, showSecurity } from './routes.ts';
+import { carryOver, showSecurity } from './routes.ts';
+import { codeError } from './code-error.ts';
 
 /** Longer than any allowed password so an over-long one gets the length message, not a form error. */
 const passwordForm = z.object({

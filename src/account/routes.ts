@@ -2,6 +2,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { RelyingParty, RpSession } from '../oidc/relying-party.ts';
 import { carriedOverChange, mergeProofs, provedStrongFactorRecently, type Proofs } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
+import { codeError } from './code-error.ts';
 import { CODES_SAVED_REQUIRED, recoveryCodesText } from '../domain/recovery-codes.ts';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -12,7 +13,7 @@ import { canDisableTwoFactor } from '../domain/mfa-policy.ts';
 import { setupDueBy } from '../domain/deadline.ts';
 import type { Deps } from '../ports/deps.ts';
 import { field, parseForm } from '../http/body.ts';
-import { formatDateTime, formatTimeLeft } from '../http/format.ts';
+import { formatTimeLeft } from '../http/format.ts';
 import { accountProofs, accountState } from './session.ts';
 
 const OLD_PHONE_HINT = 'That code is from your old phone. Open the authenticator app on your new phone, scan the QR code on this page, and enter the code the new phone shows.';
@@ -80,15 +81,6 @@ export async function codesSaved(deps: Deps, ctx: Context): Promise<void> {
   ctx.status = 400;
 }
 
-/** The message for a code that was not accepted (any outcome of a code check but "ok"). */
-export function codeError(outcome: { kind: string; until?: Date; reused?: boolean; recoveryCode?: true }): string {
-  if (outcome.reused) return 'That code was already used. Wait for the next code in your app.';
-  if (outcome.kind === 'wrong' && outcome.recoveryCode) return 'That recovery code is not one of yours, or it was used before. Check it, or enter the current code from your app.';
-  if (outcome.kind === 'locked') return `Too many wrong codes. Try again after ${outcome.until ? formatDateTime(outcome.until) : 'a few minutes'}.`;
-  if (outcome.kind === 'no-pending') return 'Setup was restarted in another window. Scan the new QR code below.';
-  if (outcome.kind === 'malformed') return 'Enter the 6-digit code shown in your authenticator app.';
-  return "That code didn't match. Check your phone's clock is set automatically and try the current code.";
-}
 
 /** This session proved the authenticator itself (app or recovery code, not a notification code) in the last ten minutes. */
 function recentFactor(deps: Deps, session: RpSession): boolean {
