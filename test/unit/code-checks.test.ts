@@ -64,7 +64,7 @@ describe('code checks (recovery, notification, step-up)', () => {
     const user = await fresh();
     expect(await verifyCurrentFactor(env.deps, { ...user, twoFactor: { ...user.twoFactor, enabled: false } }, '123456')).to.deep.equal({ kind: 'malformed' });
     expect(await verifyCurrentFactor(env.deps, { ...user, twoFactor: { ...user.twoFactor, secret: null } }, '123456')).to.deep.equal({ kind: 'malformed' });
-    expect(await verifyCurrentFactor(env.deps, user, '0000-0000-0000')).to.deep.equal({ kind: 'wrong', driftSteps: null, reused: false, triesLeft: 4, lockMinutes: 15 });
+    expect(await verifyCurrentFactor(env.deps, user, '0000-0000-0000')).to.deep.equal({ kind: 'wrong', driftSteps: null, reused: false, recoveryCode: true, triesLeft: 4, lockMinutes: 15 });
     expect(await verifyCurrentFactor(env.deps, user, u.recoveryCodes![0]!, '198.51.100.1')).to.deep.equal({ kind: 'ok', method: 'recovery_code' });
     expect((await env.deps.audit.list(0, 1))[0]).to.deep.include({ action: 'recovery-code.used', details: { remaining: 9, ip: '198.51.100.1' } });
     expect(await verifyCurrentFactor(env.deps, user, codeAt(u.secret!, env.clock.now().getTime()))).to.deep.equal({ kind: 'ok', method: 'otp' });
