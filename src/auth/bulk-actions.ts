@@ -3,7 +3,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { User } from '../domain/types.ts';
 import { overdueCriteria, type UserFilter } from '../domain/user-filter.ts';
 import type { Deps } from '../ports/deps.ts';
-import { assertDateInRange, extendDeadline } from './admin-actions.ts';
+import { assertDateInRange, extendFor } from './admin-actions.ts';
 import { audit, notifyMany } from './notify.ts';
 import { currentPolicy } from './policy.ts';
 import { userBatches } from './user-batches.ts';
@@ -69,12 +69,15 @@ export async function extendPeople(deps: Deps, admin: User, target: BulkTarget, 
   const policy = await currentPolicy(deps);
   if ('ids' in target) {
     const users = (await picked(deps, admin, target.ids)).filter((u) => extendsDeadline(u, policy, until));
-    for (const u of users) await extendDeadline(deps, admin, u.id, until);
+    for (const u of users) await extendFor(deps, admin, u, until, policy);
     return users.length;
   }
   const now = deps.clock.now();
-  const earlier = overdueCriteria(policy, new Date(until.getTime() - 1)); // deadlines before `until`
-  const filter = earlier ? { ...eligible(target.filter, admin), overdue: earlier } : eligible(target.filter, admin);
+  const matching = eligible(target.filter, admin);
+  // Only deadlines before `until` move. A list filtered to the overdue keeps its own criteria: their
+  // deadlines have passed, so all are before `until` (which is in the future).
+  const earlier = matching.overdue ? null : overdueCriteria(policy, new Date(until.getTime() - 1));
+  const filter = earlier ? { ...matching, overdue: earlier } : matching;
   const overdue = overdueCriteria(policy, now);
   // Those blocked now keep their ended sessions ended once unblocked (as extendDeadline does one by one).
   if (overdue) await deps.users.invalidateSessionsWhere({ ...filter, overdue }, now);

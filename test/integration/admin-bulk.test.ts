@@ -192,6 +192,14 @@ describe('integration: bulk remind and extend on the Employees page', () => {
     const { fields } = confirmFields(confirm);
     await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...fields, until: '2026-07-20' });
     expect((await idp.deps.users.findById(amy!.user.id))!.sessionsValidFrom?.getTime()).to.equal(idp.clock.now().getTime());
+    // Everyone overdue: someone whose deadline is still ahead (though before the new date) is not moved.
+    const [, ben, cat] = team;
+    await idp.deps.users.setEnforcement(ben!.user.id, { deadline: new Date(START + 10 * DAY_MS) });
+    await idp.deps.users.setEnforcement(cat!.user.id, { deadline: new Date(START + DAY_MS) });
+    const overdue = await browser.post(`${idp.url}/admin/users/bulk`, { csrf, do: 'extend:matching', filter: 'overdue', search: '' });
+    await browser.post(`${idp.url}/admin/users/bulk/confirm`, { ...confirmFields(overdue).fields, until: '2026-07-25' });
+    expect((await idp.deps.users.findById(cat!.user.id))!.enforcement.deadline!.toISOString()).to.equal('2026-07-25T23:59:59.999Z');
+    expect((await idp.deps.users.findById(ben!.user.id))!.enforcement.deadline!.getTime()).to.equal(START + 10 * DAY_MS);
   });
 
   it('nothing ticked, reminders while optional, or an unusable filter: said plainly, nothing changes', async () => {
