@@ -3,6 +3,7 @@ import type { RelyingParty, RpSession } from '../oidc/relying-party.ts';
 import { carriedOverChange, mergeProofs, provedStrongFactorRecently, type Proofs } from '../domain/session-validity.ts';
 import type { Context } from 'koa';
 import { codeError } from './code-error.ts';
+import { answeringPost } from '../http/page-url.ts';
 import { CODES_SAVED_REQUIRED, recoveryCodesText } from '../domain/recovery-codes.ts';
 import QRCode from 'qrcode';
 import { z } from 'zod';
@@ -19,11 +20,6 @@ import { accountProofs, accountState } from './session.ts';
 const OLD_PHONE_HINT = 'That code is from your old phone. Open the authenticator app on your new phone, scan the QR code on this page, and enter the code the new phone shows.';
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
 
-/** A page answering a form names Security as its address (app.js puts it in the address bar): a reload shows Security, never sends the form again. */
-function answeredForm(ctx: Context): void {
-  if (ctx.method === 'POST') ctx.state.pageUrl = '/account';
-}
-
 export async function showSecurity(deps: Deps, ctx: Context, notice: string | null = null, error: string | null = null) {
   const { user, policy } = accountState(ctx);
   const now = deps.clock.now();
@@ -31,7 +27,7 @@ export async function showSecurity(deps: Deps, ctx: Context, notice: string | nu
   // The view writes the banner: "N days left to set it up (until <time>)" or "ended on <time>".
   const banner = dueBy ? { dueBy, overdue: dueBy <= now, leftText: formatTimeLeft(dueBy, now) } : null;
   const allowed = canDisableTwoFactor({ user, policy, otherAdminsWithTwoFactor: await otherAdminsWithTwoFactor(deps, user.id) });
-  answeredForm(ctx);
+  answeringPost(ctx, '/account'); // a reload after a change shows Security, never sends the form again
   await ctx.render('account/security', {
     title: 'Security', notice, error, banner,
     enabledAt: user.twoFactor.enabledAt ?? null,
@@ -61,7 +57,7 @@ async function renderEnroll(deps: Deps, rp: RelyingParty, ctx: Context, action: 
 }
 
 async function renderCodes(deps: Deps, ctx: Context, codes: string[], heading: string, notice: string | null, error: string | null = null) {
-  answeredForm(ctx); // the codes are shown once: a reload goes to Security, it does not send the form again
+  answeringPost(ctx, '/account'); // the codes are shown once: a reload goes to Security, it does not send the form again
   await ctx.render('interaction/recovery-codes', {
     title: 'Recovery codes', heading, notice, codes, error,
     codesText: recoveryCodesText(deps.config.productName, accountState(ctx).user.login, codes),

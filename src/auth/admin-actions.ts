@@ -1,7 +1,7 @@
 import { mayUseTokens } from '../domain/mfa-policy.ts';
 import { DAY_MS, extendsDeadline } from '../domain/deadline.ts';
 import { DomainError, NotFoundError } from '../domain/errors.ts';
-import type { User } from '../domain/types.ts';
+import type { Policy, User } from '../domain/types.ts';
 import type { Deps } from '../ports/deps.ts';
 import { passwordKey, secondFactorKey, enrollmentKey } from './limits.ts';
 import { audit, notifyUser, origin } from './notify.ts';
@@ -36,19 +36,24 @@ async function target(deps: Deps, userId: string): Promise<User> {
  * A lapsed deadline ended the user's sessions (domain/session-validity.ts counts the lapse as a
  * security change). Lifting the block must not bring them back: they stay ended, the user signs in again.
  */
-async function keepLapsedSessionsEnded(deps: Deps, user: User): Promise<void> {
-  if (user.active && !mayUseTokens({ user, policy: await currentPolicy(deps), now: deps.clock.now() })) await invalidateSessions(deps, user.id);
+async function keepLapsedSessionsEnded(deps: Deps, user: User, policy: Policy): Promise<void> {
+  if (user.active && !mayUseTokens({ user, policy, now: deps.clock.now() })) await invalidateSessions(deps, user.id);
 }
 
 export async function extendDeadline(deps: Deps, admin: User, userId: string, until: Date, via?: string): Promise<void> {
   assertAdmin(admin);
-  const user = await target(deps, userId);
+  await extendFor(deps, admin, await target(deps, userId), until, await currentPolicy(deps), via);
+}
+
+/** extendDeadline for a user and policy already in hand (bulk extend of the picked people reads them once). */
+export async function extendFor(deps: Deps, admin: User, user: User, until: Date, policy: Policy, via?: string): Promise<void> {
+  assertAdmin(admin);
   if (admin.id === user.id) throw new DomainError('own_account', 'You cannot extend your own deadline. Ask another administrator.', 400);
   assertDateInRange(deps, until, 'The new deadline');
-  if (!extendsDeadline(user, await currentPolicy(deps), until)) {
+  if (!extendsDeadline(user, policy, until)) {
     throw new DomainError('not_later', 'The new deadline must be later than the current one: extending never shortens a deadline.', 400);
   }
-  await keepLapsedSessionsEnded(deps, user);
+  await keepLapsedSessionsEnded(deps, user, policy);
   await deps.users.setEnforcement(user.id, { deadline: until, deadlineSetBy: admin.id });
   await audit(deps, admin.id, 'deadline.extended', user.id, { until: until.toISOString(), before: user.enforcement.deadline?.toISOString() ?? null, ...origin(via) });
 }
@@ -60,7 +65,7 @@ export async function exemptUntil(deps: Deps, admin: User, userId: string, until
   // lookup: a store may accept other spellings of the same id).
   if (admin.id === user.id && until) throw new DomainError('own_account', 'You cannot exempt your own account. Ask another administrator.', 400);
   if (until) assertDateInRange(deps, until, 'The end of the exemption');
-  await keepLapsedSessionsEnded(deps, user);
+  await keepLapsedSessionsEnded(deps, user, await currentPolicy(deps));
   await deps.users.setEnforcement(user.id, { exemptUntil: until });
   await audit(deps, admin.id, until ? 'user.exempted' : 'user.exemption-ended', user.id, { until: until?.toISOString() ?? null, ...origin(via) });
 }

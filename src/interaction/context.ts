@@ -77,14 +77,6 @@ export async function loadSignIn(ctx: Context, step: StepDeps): Promise<SignInSt
   return { details, challenge, user, policy, next };
 }
 
-/**
- * A page that answers a POST names the address that shows it again (app.js puts it in the address
- * bar): a reload then asks for the page, instead of sending the form (a password, a code) again.
- */
-export function answeringPost(ctx: Context, pageUrl: string): void {
-  if (ctx.method === 'POST') ctx.state.pageUrl = pageUrl;
-}
-
 export function backToLogin(ctx: Context): void {
   ctx.status = 303;
   // A form sent to a sign-in that no longer holds (left too long, the account changed): the login

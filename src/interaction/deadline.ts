@@ -8,7 +8,8 @@ import type { Deps } from '../ports/deps.ts';
 import { audit, notifyUser } from '../auth/notify.ts';
 import { formatDateTime, formatTimeLeft } from '../http/format.ts';
 import { moreTimeAskedUntil, requestMoreTime } from '../auth/more-time.ts';
-import { answeringPost, backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost } from '../http/page-url.ts';
 import { abortSignIn, finishSignIn } from './finish.ts';
 
 /** Admins fetched per user-store call: no call on this sign-in path returns more than a page. */

@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import { hasSecondFactor, signInResult } from '../domain/amr.ts';
 import { DomainError } from '../domain/errors.ts';
 import { oldestProof, provedMethods, stillValid } from '../domain/session-validity.ts';
-import { answeringPost, loadInteraction, saveResult, type SignInState, type StepDeps } from './context.ts';
+import { loadInteraction, saveResult, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost } from '../http/page-url.ts';
 import { deferWrite } from '../infra/deferred-writes.ts';
 import { SELECT_ACCOUNT, selectAccountRequested } from './select-account.ts';
 

@@ -6,7 +6,8 @@ import { verifySecondFactor, type CodeOutcome } from '../auth/second-factor.ts';
 import { LOW_RECOVERY_CODES } from '../domain/recovery-codes.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon, timeTag } from '../http/format.ts';
-import { answeringPost, backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { backToLogin, loadSignIn, type SignInState, type StepDeps } from './context.ts';
+import { answeringPost } from '../http/page-url.ts';
 import { finishSignIn, withProof } from './finish.ts';
 import { secondFactorKey } from '../auth/limits.ts';
 
