@@ -19,6 +19,7 @@ import { accountProofs, accountState } from './session.ts';
 
 const OLD_PHONE_HINT = 'That code is from your old phone. Open the authenticator app on your new phone, scan the QR code on this page, and enter the code the new phone shows.';
 const codeForm = z.object({ code: field(40).trim().min(1), csrf: field(100) });
+const maybeCodeForm = z.object({ code: field(40).trim().default(''), csrf: field(100) });
 
 export async function showSecurity(deps: Deps, ctx: Context, notice: string | null = null, error: string | null = null) {
   const { user, policy } = accountState(ctx);
@@ -114,9 +115,9 @@ export function enrollRoutes(deps: Deps, rp: RelyingParty) {
       if (!recentFactor(deps, session)) {
         // An older (or copied) session, or one signed in with a notification code, replaces
         // nobody's authenticator without a current code from the app or a recovery code.
-        const form = parseForm(ctx, codeForm);
+        const form = parseForm(ctx, maybeCodeForm);
         // No code at all: the page was opened while the sign-in was recent, and it no longer is.
-        if (!form && !String((ctx.request as unknown as { body?: { code?: unknown } }).body?.code ?? '')) {
+        if (form?.code === '') {
           return renderDevicePage(deps, ctx, 'It has been a while since you signed in: enter a current code from your old phone, or a recovery code, first.', 400);
         }
         const verified = form ? await verifyCurrentFactor(deps, user, form.code, ctx.ip) : { kind: 'malformed' as const };

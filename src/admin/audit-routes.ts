@@ -35,7 +35,7 @@ export function auditRoutes(deps: Deps) {
   return {
     /** GET /admin/audit: one filtered page, newest first, Older/Newer by keyset. */
     showAudit: async (ctx: Context) => {
-      const actions = Object.entries(AUDIT_ACTIONS).map(([key, text]) => ({ key, text }));
+      const page0 = { title: 'Audit log', actions: Object.entries(AUDIT_ACTIONS).map(([key, text]) => ({ key, text })), clear: '/admin/audit', newer: null, older: null, first: null };
       let q: AuditPageQuery;
       try {
         q = parseAuditQuery(ctx.query);
@@ -43,10 +43,7 @@ export function auditRoutes(deps: Deps) {
         if (!(err instanceof DomainError)) throw err;
         // The filter form again, as typed, with what to change: not a page without a way back.
         ctx.status = err.status;
-        await ctx.render('admin/audit', {
-          title: 'Audit log', entries: [], filters: typedFilters(ctx.query), filtered: true, actions, error: err.message,
-          newer: null, older: null, first: null, csv: null, clear: '/admin/audit',
-        });
+        await ctx.render('admin/audit', { ...page0, entries: [], filters: typedFilters(ctx.query), filtered: true, error: err.message, csv: null });
         return;
       }
       const { query, unknown } = await storeQuery(q);
@@ -61,12 +58,12 @@ export function auditRoutes(deps: Deps) {
       const backwards = q.before !== undefined;
       const filtered = Boolean(q.person || q.actor || q.action || q.from || q.to);
       await ctx.render('admin/audit', {
-        title: 'Audit log', entries, filters: q, filtered, actions,
+        ...page0, entries, filters: q, filtered,
         error: unknown ? `No account has the login “${unknown}”.` : null,
         newer: (backwards ? page.more : q.after !== undefined) && first ? auditLink(q, { before: first }) : null,
         older: (backwards || page.more) && last ? auditLink(q, { after: last }) : null,
         first: q.after || q.before ? auditLink(q) : null,
-        csv: auditLink(q, {}, '/admin/audit.csv'), clear: '/admin/audit',
+        csv: auditLink(q, {}, '/admin/audit.csv'),
       });
     },
 

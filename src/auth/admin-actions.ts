@@ -14,8 +14,6 @@ function assertAdmin(admin: User): void {
   if (admin.role !== 'admin') throw new DomainError('not_admin', `${admin.login} is not an administrator.`, 403);
 }
 
-/** Where an admin acted from: the admin pages (`via` unset) or the CLI (`via` = "cli:<os user>"). */
-
 /** Deadlines and exemptions are for weeks or months, not forever (the policy's own maximum). */
 const MAX_AHEAD_DAYS = 365;
 

@@ -2,13 +2,7 @@ import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { DomainError } from '../domain/errors.ts';
 import type { Logger } from '../ports/deps.ts';
-import { answerStoreOutage, storeFailureOf } from './store-outage.ts';
-
-/** The request had already prepared a JSON body (an endpoint of the provider's) when it failed. */
-function preparedJson(ctx: Context): boolean {
-  const body = ctx.body;
-  return body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !('pipe' in body);
-}
+import { answerStoreOutage, preparedJson, storeFailureOf } from './store-outage.ts';
 
 function wantsJson(ctx: Context): boolean {
   return ctx.accepts('html', 'json') === 'json';

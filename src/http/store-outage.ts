@@ -8,6 +8,12 @@ import type { Logger } from '../ports/deps.ts';
 export const OUTAGE_MESSAGE = 'Sign-in is temporarily unavailable. What you just sent may not have been saved: please try again in a minute.';
 export const RETRY_AFTER_SECONDS = 30;
 
+/** The request had already prepared a JSON body (an endpoint of the provider's) when it failed. */
+export function preparedJson(ctx: Context): boolean {
+  const body = ctx.body;
+  return body !== null && typeof body === 'object' && !Buffer.isBuffer(body) && !('pipe' in body);
+}
+
 /** The store failure behind an error, if any (the provider may hand one on wrapped in a cause). */
 export function storeFailureOf(err: unknown): StoreUnavailableError | null {
   for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
@@ -57,8 +63,7 @@ export function storeOutages(logger: Logger, metrics: Pick<Metrics, 'storeError'
     const failure = ctx.state.storeFailure as StoreUnavailableError | undefined;
     if (!failure) return;
     if (ctx.status !== 503 && !ctx.headerSent) {
-      const body = ctx.body;
-      await answerStoreOutage(ctx, failure, body && typeof body === 'object' && !Buffer.isBuffer(body) && !('pipe' in body) ? 'json' : 'html');
+      await answerStoreOutage(ctx, failure, preparedJson(ctx) ? 'json' : 'html');
     }
     metrics.storeError(failure.store);
     const cause = failure.cause instanceof Error ? failure.cause.message : undefined;

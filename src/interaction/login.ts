@@ -5,7 +5,6 @@ import { passwordLogin } from '../auth/password-login.ts';
 import { field, parseForm } from '../http/body.ts';
 import { formatSoon } from '../http/format.ts';
 import { backToLogin, loadInteraction, loadSignIn, mfaRequestedByApp, STARTED_OVER_MESSAGE, STARTED_OVER_PARAM, stepUrl, type Interaction, type StepDeps } from './context.ts';
-import { answeringPost } from '../http/page-url.ts';
 import { renderCodeStep } from './two-factor.ts';
 import { finishSignIn } from './finish.ts';
 import { showConsent } from './consent.ts';
@@ -16,8 +15,8 @@ import { browserId } from '../http/device-cookie.ts';
 const loginForm = z.object({ login: field(254).trim().min(1), password: field(1024).min(1) });
 
 async function renderLogin(ctx: Context, uid: string, client: string | null, login: string, error: string | null, status = 200) {
-  answeringPost(ctx, `/interaction/${uid}`);
-  if (ctx.query[STARTED_OVER_PARAM] !== undefined) ctx.state.pageUrl = `/interaction/${uid}`; // said once: a reload is the plain page
+  // Answering a form, or saying once that the sign-in started over: a reload is the plain page.
+  if (ctx.method === 'POST' || ctx.query[STARTED_OVER_PARAM] !== undefined) ctx.state.pageUrl = `/interaction/${uid}`;
   await ctx.render('interaction/login', { title: 'Sign in', uid, appName: client, login, error });
   ctx.status = status;
 }
