@@ -66,8 +66,9 @@ async function serve(redisUrl: string | undefined): Promise<void> {
   process.send!({ url });
 }
 
-function ask<T>(child: ChildProcess, message?: string): Promise<T> {
-  return new Promise((resolve) => { child.once('message', (m) => resolve(m as T)); if (message) child.send(message); });
+/** Sends `message` (if any) to a forked child and resolves with its next message. */
+export function ask<T>(child: ChildProcess, message?: unknown): Promise<T> {
+  return new Promise((resolve) => { child.once('message', (m) => resolve(m as T)); if (message) child.send(message as string); });
 }
 
 /** Sign-ins against the bare provider from `concurrency` clients for `seconds` (after a warm-up). */

@@ -5,7 +5,7 @@
  * parameters (the hash is not what this looks at). `N` (2,000) sign-ins go through each request
  * kind in turn from 8 clients, so each line is one kind of request alone.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import * as oidc from 'openid-client';
 import { Browser } from '../test/helpers/browser.ts';
@@ -14,6 +14,7 @@ import { authorizationRequest } from '../test/helpers/flow.ts';
 import { codeAt } from '../test/helpers/users.ts';
 import { PrivateRedis } from '../test/helpers/private-redis.ts';
 import type { BenchUser } from './protocol.ts';
+import { ask } from './provider-floor.ts';
 
 const N = Number(process.env.N ?? 2000);
 const CONCURRENCY = 8;
@@ -21,10 +22,6 @@ const CONCURRENCY = 8;
 interface Flow { stop: string[]; browser: Browser; request: Awaited<ReturnType<typeof authorizationRequest>>; at: string; user?: BenchUser }
 type Step = [name: string, run: (f: Flow) => Promise<void>];
 
-/** Sends `message` (if any) and resolves with the child's next message. */
-function ask<T>(child: ChildProcess, message?: unknown): Promise<T> {
-  return new Promise((resolve) => { child.once('message', (m) => resolve(m as T)); if (message) child.send(message as string); });
-}
 
 /** Follows redirects until one leaves for `stopAt`; returns that address. */
 async function until(f: Flow, stopAt: string, go: () => ReturnType<Browser['get']>): Promise<string> {
